@@ -1,0 +1,34 @@
+using WaiverDb.Service.Database;
+using WaiverDb.Service.Hosting;
+using WaiverDb.Service.Info;
+using WaiverDb.Service.Settings;
+using WaiverDb.Service.Waivers;
+
+try
+{
+    var builder = WebApplication.CreateBuilder(args);
+    builder.AddWaiverDbServices();
+    builder.AddWaiverDbAuthentication();
+
+    var app = builder.Build();
+    app.Services.GetRequiredService<WaiverDbSettings>();
+
+    if (args is ["migrate"])
+    {
+        await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync(CancellationToken.None);
+        return 0;
+    }
+
+    app.UseWaiverDbPipeline();
+    app.MapHealthEndpoints();
+    app.MapWaivers();
+    app.MapInfo();
+    app.MapMetricsEndpoint();
+    await app.RunAsync();
+    return 0;
+}
+catch (SettingsException e)
+{
+    await Console.Error.WriteLineAsync(e.Message);
+    return 2;
+}

@@ -1,0 +1,219 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using WaiverDb.Contracts;
+
+namespace WaiverDb.Service.Settings;
+
+/// <summary>
+/// Builds <see cref="WaiverDbSettings"/> from the settings file named by
+/// <c>WAIVERDB_CONFIG</c> (default <see cref="DefaultPath"/>) and environment variables
+/// of the same names, and refuses invalid settings with every problem named.
+/// </summary>
+public static class SettingsLoader
+{
+    public const string DefaultPath = "/etc/waiverdb/settings.json";
+
+    /// <summary>Loads and checks the settings; <paramref name="lookup"/> reads environment variables (or test overrides).</summary>
+    public static WaiverDbSettings Load(Func<string, string?> lookup)
+    {
+        ArgumentNullException.ThrowIfNull(lookup);
+        var source = new SettingsSource(ReadFile(lookup("WAIVERDB_CONFIG")), lookup);
+
+        var development = source.Bool("DEVELOPMENT", fallback: false);
+        var settings = new WaiverDbSettings
+        {
+            Development = development,
+            AuthMethods = ReadAuthMethods(source, development),
+            Database = ReadDatabase(source),
+            Superusers = source.StringList("SUPERUSERS"),
+            Permissions = ReadPermissions(source),
+            PermissionMapping = ReadPermissionMapping(source),
+            CorsOrigins = ReadCorsOrigins(source),
+            ResultsDbApiUrl = ReadUrl(source, "RESULTSDB_API_URL"),
+            ResultsDbTimeout = TimeSpan.FromSeconds(source.Number("RESULTSDB_TIMEOUT", 10, 0.1, 600)),
+            MaxPageLimit = source.Integer("MAX_PAGE_LIMIT", 1000, 1, 100_000),
+        };
+
+        if (source.Problems.Count > 0)
+        {
+            throw new SettingsException(source.Problems);
+        }
+
+        return settings;
+    }
+
+    private static JsonObject ReadFile(string? configuredPath)
+    {
+        var path = configuredPath ?? DefaultPath;
+        if (!File.Exists(path))
+        {
+            // Without WAIVERDB_CONFIG a missing default file is fine: the environment may say it all.
+            return configuredPath is null
+                ? []
+                : throw new SettingsException([$"WAIVERDB_CONFIG: the settings file '{path}' does not exist"]);
+        }
+
+        try
+        {
+            return JsonNode.Parse(File.ReadAllText(path), documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }) as JsonObject
+                ?? throw new SettingsException([$"WAIVERDB_CONFIG: '{path}' must hold a JSON object"]);
+        }
+        catch (JsonException e)
+        {
+            throw new SettingsException([$"WAIVERDB_CONFIG: '{path}' is not valid JSON: {e.Message}"]);
+        }
+    }
+
+    private static List<AuthMethod> ReadAuthMethods(SettingsSource source, bool development)
+    {
+        IReadOnlyList<string> names = source.Has("AUTH_METHODS") ? source.StringList("AUTH_METHODS")
+            : source.String("AUTH_METHOD") is { } single ? [single]
+            : development ? ["dummy"] : ["OIDC"];
+        var key = source.Has("AUTH_METHODS") ? "AUTH_METHODS" : "AUTH_METHOD";
+        var methods = new List<AuthMethod>();
+        foreach (var name in names)
+        {
+            AuthMethod? method = name.ToUpperInvariant() switch
+            {
+                "DUMMY" => AuthMethod.Dummy,
+                "OIDC" => AuthMethod.Oidc,
+                "KERBEROS" => AuthMethod.Kerberos,
+                "SSL" => AuthMethod.Ssl,
+                _ => null,
+            };
+            if (method is null)
+            {
+                source.Problem(key, $"unknown method '{name}' (known: OIDC, Kerberos, SSL, dummy)");
+            }
+            else if (method != AuthMethod.Dummy)
+            {
+                source.Problem(key, $"the {name} method is not available in this release; use dummy in development");
+            }
+            else if (!development)
+            {
+                source.Problem(key, "dummy accepts any password, so it is refused unless DEVELOPMENT is true");
+            }
+            else if (!methods.Contains(method.Value))
+            {
+                methods.Add(method.Value);
+            }
+        }
+
+        if (names.Count == 0)
+        {
+            source.Problem(key, "must list at least one method");
+        }
+
+        return methods;
+    }
+
+    private static DatabaseSettings ReadDatabase(SettingsSource source)
+    {
+        var uri = source.String("DATABASE_URI");
+        var password = source.String("DATABASE_PASSWORD");
+        var connectTimeout = source.Integer("DATABASE_CONNECT_TIMEOUT", 5, 1, 600);
+        var commandTimeout = source.Integer("DATABASE_COMMAND_TIMEOUT", 30, 1, 3600);
+        var poolSize = source.Integer("DATABASE_POOL_SIZE", 20, 1, 1000);
+        var migrate = source.Bool("MIGRATE_ON_STARTUP", fallback: true);
+        if (string.IsNullOrWhiteSpace(uri))
+        {
+            source.Problem("DATABASE_URI", "is required (postgresql://user@host:port/database)");
+            return new DatabaseSettings { ConnectionString = string.Empty };
+        }
+
+        var builder = DatabaseUri.Parse(uri, password, out var problem);
+        if (builder is null)
+        {
+            source.Problem("DATABASE_URI", problem);
+            return new DatabaseSettings { ConnectionString = string.Empty };
+        }
+
+        // Bounded waits: a dead database costs a request at most these many seconds.
+        builder.Timeout = connectTimeout;
+        builder.CommandTimeout = commandTimeout;
+        builder.CancellationTimeout = 2000;
+        builder.MaxPoolSize = poolSize;
+        builder.KeepAlive = 30;
+        builder.ApplicationName ??= "waiverdb";
+        return new DatabaseSettings { ConnectionString = builder.ConnectionString, MigrateOnStartup = migrate };
+    }
+
+    private static IReadOnlyList<PermissionEntry> ReadPermissions(SettingsSource source)
+    {
+        var entries = source.Typed("PERMISSIONS", WaiverDbJsonContext.Default.IReadOnlyListPermissionEntry,
+            "must be a list of {\"name\", \"maintainers\", \"testcases\", \"testcases_ignore\", \"users\", \"groups\"} objects") ?? [];
+        for (var i = 0; i < entries.Count; i++)
+        {
+            var entry = entries[i];
+            if (entry is null || entry.Testcases is null || entry.TestcasesIgnore is null || entry.Users is null
+                || entry.Groups is null || entry.Maintainers is null)
+            {
+                source.Problem("PERMISSIONS", $"entry {i} has a null list; omit a key or give []");
+                continue;
+            }
+
+            if (entry.Testcases.Count == 0)
+            {
+                source.Problem("PERMISSIONS", $"entry {i} ({entry.Name}) lists no testcases");
+            }
+        }
+
+        return entries;
+    }
+
+    private static IReadOnlyDictionary<string, PermissionMappingEntry> ReadPermissionMapping(SettingsSource source)
+    {
+        var mapping = source.Typed("PERMISSION_MAPPING", WaiverDbJsonContext.Default.IReadOnlyDictionaryStringPermissionMappingEntry,
+            "must be an object of test case regex to {\"groups\", \"users\"}") ?? new Dictionary<string, PermissionMappingEntry>();
+        foreach (var (pattern, entry) in mapping)
+        {
+            try
+            {
+                _ = new Regex(pattern, RegexOptions.None, TimeSpan.FromSeconds(1));
+            }
+            catch (ArgumentException e)
+            {
+                source.Problem("PERMISSION_MAPPING", $"'{pattern}' is not a valid regular expression: {e.Message}");
+            }
+
+            if (entry is null || entry.Groups is null || entry.Users is null)
+            {
+                source.Problem("PERMISSION_MAPPING", $"'{pattern}' has a null value or list; omit a key or give []");
+            }
+        }
+
+        return mapping;
+    }
+
+    private static IReadOnlyList<string> ReadCorsOrigins(SettingsSource source)
+    {
+        var origins = source.StringList("CORS_ORIGINS");
+        foreach (var origin in origins)
+        {
+            if (origin != "*" && !(Uri.TryCreate(origin, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))
+            {
+                source.Problem("CORS_ORIGINS", $"'{origin}' is not an origin such as https://bodhi.fedoraproject.org");
+            }
+        }
+
+        return origins;
+    }
+
+    private static Uri? ReadUrl(SettingsSource source, string key)
+    {
+        var text = source.String(key);
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        if (!Uri.TryCreate(text.TrimEnd('/'), UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+        {
+            source.Problem(key, $"'{text}' is not an http(s) URL");
+            return null;
+        }
+
+        return uri;
+    }
+}

@@ -1,0 +1,53 @@
+using WaiverDb.Contracts;
+
+namespace WaiverDb.Service.Settings;
+
+/// <summary>
+/// The service's settings, read once at start-up by <see cref="SettingsLoader"/> from the
+/// settings file (upstream WaiverDB's key names) and same-named environment variables.
+/// </summary>
+public sealed record WaiverDbSettings
+{
+    /// <summary>The authentication methods, in the order they are tried.</summary>
+    public required IReadOnlyList<AuthMethod> AuthMethods { get; init; }
+
+    public required DatabaseSettings Database { get; init; }
+
+    public IReadOnlyList<string> Superusers { get; init; } = [];
+
+    public IReadOnlyList<PermissionEntry> Permissions { get; init; } = [];
+
+    /// <summary>Deprecated: test case regex to users and groups, used when <see cref="Permissions"/> is empty.</summary>
+    public IReadOnlyDictionary<string, PermissionMappingEntry> PermissionMapping { get; init; } =
+        new Dictionary<string, PermissionMappingEntry>();
+
+    public IReadOnlyList<string> CorsOrigins { get; init; } = [];
+
+    /// <summary>ResultsDB's API root, for waivers created by <c>result_id</c>; null disables them.</summary>
+    public Uri? ResultsDbApiUrl { get; init; }
+
+    public TimeSpan ResultsDbTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    public bool Development { get; init; }
+
+    /// <summary>The largest <c>limit</c> a page of <c>GET /waivers/</c> may ask for.</summary>
+    public int MaxPageLimit { get; init; } = 1000;
+}
+
+/// <summary>Where the database is and how long to wait for it.</summary>
+public sealed record DatabaseSettings
+{
+    public required string ConnectionString { get; init; }
+
+    /// <summary>Apply pending schema changes when the service starts (the <c>migrate</c> command always does).</summary>
+    public bool MigrateOnStartup { get; init; } = true;
+}
+
+/// <summary>The authentication methods upstream WaiverDB knows, by their setting names.</summary>
+public enum AuthMethod
+{
+    Dummy,
+    Oidc,
+    Kerberos,
+    Ssl,
+}

@@ -1,0 +1,129 @@
+using Dapper;
+using Npgsql;
+using WaiverDb.Contracts.Waivers;
+
+namespace WaiverDb.Service.Waivers;
+
+/// <summary>All SQL of the waiver table. Values are always parameters; the text never changes.</summary>
+public sealed class WaiverStore(NpgsqlDataSource database)
+{
+    private const string GetSql = """
+        SELECT id, subject_type, subject_identifier, testcase, scenario, username, proxied_by,
+               product_version, waived, comment, "timestamp"
+        FROM waiver
+        WHERE id = @id
+        """;
+
+    public async Task<Waiver?> GetAsync(int id, CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        var row = await connection.QuerySingleOrDefaultAsync<WaiverRow>(new CommandDefinition(GetSql, new { id }, cancellationToken: ct));
+        return row?.ToWaiver();
+    }
+
+    // The filters travel as parallel arrays, one element per filter, so one statement text
+    // serves one filter or hundreds. A waiver is obsolete when a newer one (higher id) has
+    // the same key; the key depends on the endpoint (see Obsolescence). NULL scenarios
+    // are one group, as in upstream's GROUP BY.
+    private const string QuerySql = """
+        SELECT w.id, w.subject_type, w.subject_identifier, w.testcase, w.scenario, w.username,
+               w.proxied_by, w.product_version, w.waived, w.comment, w."timestamp",
+               count(*) OVER () AS total_count
+        FROM waiver w
+        WHERE EXISTS (
+                SELECT 1
+                FROM unnest(@subjectTypes::text[], @subjectIdentifiers::text[], @testcases::text[],
+                            @scenarios::text[], @productVersions::text[], @usernames::text[],
+                            @proxiedBys::text[], @sinceFroms::timestamp[], @sinceTos::timestamp[])
+                     AS f(subject_type, subject_identifier, testcase, scenario, product_version,
+                          username, proxied_by, since_from, since_to)
+                WHERE (f.subject_type IS NULL OR w.subject_type = f.subject_type)
+                  AND (f.subject_identifier IS NULL OR w.subject_identifier = f.subject_identifier)
+                  AND (f.testcase IS NULL OR w.testcase = f.testcase)
+                  AND (f.scenario IS NULL OR w.scenario = f.scenario)
+                  AND (f.product_version IS NULL OR w.product_version = f.product_version)
+                  AND (f.username IS NULL OR w.username = f.username)
+                  AND (f.proxied_by IS NULL OR w.proxied_by = f.proxied_by)
+                  AND (f.since_from IS NULL OR w."timestamp" >= f.since_from)
+                  AND (f.since_to IS NULL OR w."timestamp" <= f.since_to))
+          AND (@includeObsolete OR NOT EXISTS (
+                SELECT 1
+                FROM waiver newer
+                WHERE newer.subject_identifier = w.subject_identifier
+                  AND newer.testcase = w.testcase
+                  AND newer.subject_type = w.subject_type
+                  AND newer.scenario IS NOT DISTINCT FROM w.scenario
+                  AND (NOT @perUser OR (newer.username = w.username AND newer.product_version = w.product_version))
+                  AND newer.id > w.id))
+        ORDER BY w."timestamp" DESC NULLS LAST, w.id DESC
+        LIMIT @limit OFFSET @offset
+        """;
+
+    /// <summary>The matching waivers, newest first, and how many match in all (0 when the page is empty).</summary>
+    public async Task<(IReadOnlyList<Waiver> Waivers, long Total)> QueryAsync(WaiverQuery query, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var f = query.Filters;
+        var args = new
+        {
+            subjectTypes = f.Select(x => x.SubjectType).ToArray(),
+            subjectIdentifiers = f.Select(x => x.SubjectIdentifier).ToArray(),
+            testcases = f.Select(x => x.Testcase).ToArray(),
+            scenarios = f.Select(x => x.Scenario).ToArray(),
+            productVersions = f.Select(x => x.ProductVersion).ToArray(),
+            usernames = f.Select(x => x.Username).ToArray(),
+            proxiedBys = f.Select(x => x.ProxiedBy).ToArray(),
+            sinceFroms = f.Select(x => x.SinceFrom).ToArray(),
+            sinceTos = f.Select(x => x.SinceTo).ToArray(),
+            includeObsolete = query.IncludeObsolete,
+            perUser = query.Obsolescence == Obsolescence.PerUserAndProductVersion,
+            limit = query.Limit,
+            offset = query.Offset,
+        };
+        await using var connection = await database.OpenConnectionAsync(ct);
+        var rows = (await connection.QueryAsync<WaiverRow>(new CommandDefinition(QuerySql, args, cancellationToken: ct))).AsList();
+        return ([.. rows.Select(r => r.ToWaiver())], rows.Count > 0 ? rows[0].TotalCount : 0);
+    }
+
+    // One statement for the whole list: it is atomic on its own, and ids follow the list's
+    // order because the rows are inserted in ordinality order. clock_timestamp() (not now())
+    // gives each waiver of a list its own instant, as upstream's per-object timestamps do.
+    private const string InsertSql = """
+        INSERT INTO waiver (subject_type, subject_identifier, testcase, scenario, username, proxied_by,
+                            product_version, waived, comment, "timestamp")
+        SELECT v.subject_type, v.subject_identifier, v.testcase, v.scenario, v.username, v.proxied_by,
+               v.product_version, v.waived, v.comment, clock_timestamp() AT TIME ZONE 'UTC'
+        FROM unnest(@subjectTypes::text[], @subjectIdentifiers::text[], @testcases::text[], @scenarios::text[],
+                    @usernames::text[], @proxiedBys::text[], @productVersions::text[], @waived::boolean[],
+                    @comments::text[])
+             WITH ORDINALITY
+             AS v(subject_type, subject_identifier, testcase, scenario, username, proxied_by,
+                  product_version, waived, comment, ordinal)
+        ORDER BY v.ordinal
+        RETURNING id, subject_type, subject_identifier, testcase, scenario, username, proxied_by,
+                  product_version, waived, comment, "timestamp"
+        """;
+
+    /// <summary>Stores every waiver or none; returns them in the order given.</summary>
+    public async Task<IReadOnlyList<Waiver>> CreateAsync(IReadOnlyList<NewWaiver> waivers, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(waivers);
+        var args = new
+        {
+            subjectTypes = waivers.Select(w => w.SubjectType).ToArray(),
+            subjectIdentifiers = waivers.Select(w => w.SubjectIdentifier).ToArray(),
+            testcases = waivers.Select(w => w.Testcase).ToArray(),
+            scenarios = waivers.Select(w => w.Scenario).ToArray(),
+            usernames = waivers.Select(w => w.Username).ToArray(),
+            proxiedBys = waivers.Select(w => w.ProxiedBy).ToArray(),
+            productVersions = waivers.Select(w => w.ProductVersion).ToArray(),
+            waived = waivers.Select(w => w.Waived).ToArray(),
+            comments = waivers.Select(w => w.Comment).ToArray(),
+        };
+        await using var connection = await database.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var rows = await connection.QueryAsync<WaiverRow>(new CommandDefinition(InsertSql, args, transaction, cancellationToken: ct));
+        await transaction.CommitAsync(ct);
+        return [.. rows.OrderBy(r => r.Id).Select(r => r.ToWaiver())];
+    }
+}

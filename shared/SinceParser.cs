@@ -1,0 +1,123 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace WaiverDb.Contracts;
+
+/// <summary>An inclusive range of UTC timestamps; either end may be open.</summary>
+public readonly record struct SinceRange(DateTime? From, DateTime? To);
+
+/// <summary>
+/// Parses the <c>since</c> filter: one ISO-8601 datetime (lower bound) or two separated
+/// by one comma (lower, upper), both inclusive. Datetimes with an offset are converted to
+/// UTC; those without one are taken as UTC, which is how waivers are stored.
+/// </summary>
+public static partial class SinceParser
+{
+    /// <summary>Parses <paramref name="since"/>; on failure <paramref name="badPart"/> is the part that did not parse.</summary>
+    public static bool TryParse(string since, out SinceRange range, out string badPart)
+    {
+        ArgumentNullException.ThrowIfNull(since);
+        range = default;
+        var parts = since.Split(',');
+        if (parts.Length > 2)
+        {
+            badPart = since;
+            return false;
+        }
+
+        if (!TryParseDateTime(parts[0], out var from))
+        {
+            badPart = parts[0];
+            return false;
+        }
+
+        DateTime? to = null;
+        if (parts.Length == 2)
+        {
+            if (!TryParseDateTime(parts[1], out var upper))
+            {
+                badPart = parts[1];
+                return false;
+            }
+
+            to = upper;
+        }
+
+        range = new SinceRange(from, to);
+        badPart = string.Empty;
+        return true;
+    }
+
+    /// <summary>
+    /// Parses one ISO-8601 datetime as Python's <c>datetime.fromisoformat</c> does for the
+    /// extended format: a date, optionally a time (hours, minutes, seconds, a fraction of
+    /// any length truncated to microseconds) and an offset (<c>Z</c>, <c>±HH</c>,
+    /// <c>±HH:MM</c>, <c>±HHMM</c>). The result is UTC with <see cref="DateTimeKind.Unspecified"/>,
+    /// matching the database's <c>timestamp without time zone</c>.
+    /// </summary>
+    public static bool TryParseDateTime(string text, out DateTime value)
+    {
+        value = default;
+        var match = IsoDateTime().Match(text);
+        if (!match.Success)
+        {
+            return false;
+        }
+
+        int Group(string name) => match.Groups[name].Success
+            ? int.Parse(match.Groups[name].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture)
+            : 0;
+
+        int year = Group("y"), month = Group("mo"), day = Group("d");
+        int hour = Group("h"), minute = Group("mi"), second = Group("s");
+        if (month is < 1 or > 12 || day < 1 || year < 1 || day > DateTime.DaysInMonth(year, month)
+            || hour > 23 || minute > 59 || second > 59)
+        {
+            return false;
+        }
+
+        long ticks = 0;
+        if (match.Groups["f"].Success)
+        {
+            // Microseconds are what PostgreSQL keeps; digits past the sixth are dropped.
+            var fraction = match.Groups["f"].Value.PadRight(7, '0')[..7];
+            ticks = long.Parse(fraction, NumberStyles.None, CultureInfo.InvariantCulture) / 10 * 10;
+        }
+
+        var local = new DateTime(year, month, day, hour, minute, second, DateTimeKind.Unspecified).AddTicks(ticks);
+        var offset = TimeSpan.Zero;
+        if (match.Groups["oh"].Success)
+        {
+            var hours = Group("oh");
+            var minutes = Group("om");
+            if (hours > 23 || minutes > 59)
+            {
+                return false;
+            }
+
+            offset = new TimeSpan(hours, minutes, 0);
+            if (match.Groups["sign"].Value == "-")
+            {
+                offset = -offset;
+            }
+        }
+
+        try
+        {
+            value = DateTime.SpecifyKind(local - offset, DateTimeKind.Unspecified);
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            return false;
+        }
+
+        return true;
+    }
+
+    [GeneratedRegex(
+        @"^(?<y>\d{4})-(?<mo>\d{2})-(?<d>\d{2})" +
+        @"(?:[T ](?<h>\d{2})(?::(?<mi>\d{2})(?::(?<s>\d{2})(?:[.,](?<f>\d+))?)?)?" +
+        @"(?:Z|(?<sign>[+-])(?<oh>\d{2})(?::?(?<om>\d{2}))?)?)?$",
+        RegexOptions.CultureInvariant)]
+    private static partial Regex IsoDateTime();
+}
