@@ -116,7 +116,9 @@ public sealed class PostgresServer : IAsyncDisposable
             $"-p {_admin.Port.ToString(CultureInfo.InvariantCulture)}",
             $"-k {_directory}",
             "-c listen_addresses=127.0.0.1",
-            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off",
+            // fsync=off only risks data on an OS crash; commits stay synchronous so that an
+            // immediate (crash) shutdown keeps what the service was told is committed.
+            "-c fsync=off -c full_page_writes=off",
             "-c max_connections=300");
         return RunAsPostgresAsync("pg_ctl", ["-D", DataDirectory, "-l", Path.Combine(_directory!, "server.log"), "-w", "-t", "60", "-o", options, "start"]);
     }
