@@ -32,3 +32,9 @@ catch (SettingsException e)
     await Console.Error.WriteLineAsync(e.Message);
     return 2;
 }
+catch (Exception e) when (e is MigrationException || ErrorHandling.IsDatabaseUnavailable(e))
+{
+    // Without its schema the service cannot serve; the orchestrator restarts it.
+    await Console.Error.WriteLineAsync($"The database cannot be used at start-up: {e.Message}");
+    return 3;
+}

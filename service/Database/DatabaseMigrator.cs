@@ -52,7 +52,7 @@ public sealed class DatabaseMigrator(WaiverDbSettings settings, ILogger<Database
             var result = upgrader.PerformUpgrade();
             if (!result.Successful)
             {
-                throw new InvalidOperationException($"Database migration {result.ErrorScript?.Name} failed: {result.Error.Message}", result.Error);
+                throw new MigrationException($"Database migration {result.ErrorScript?.Name} failed: {result.Error.Message}", result.Error);
             }
 
             if (pending.Count > 0)

@@ -9,7 +9,7 @@ namespace WaiverDb.Service.Hosting;
 /// One place that turns whatever escaped a handler, and every bodiless error status
 /// (404, 405, ...), into the API's JSON error shape. Internals never reach the client.
 /// </summary>
-public static partial class ErrorHandling
+public static class ErrorHandling
 {
     public static WebApplication UseJsonErrors(this WebApplication app)
     {
@@ -52,11 +52,13 @@ public static partial class ErrorHandling
 
     public static bool IsDatabaseUnavailable(Exception exception) => exception switch
     {
-        // 08: connection exceptions; 57P0x: shutdown in progress; 53: out of resources; 40001/40P01 retry later.
+        // 08: connection exceptions; 28: our credentials refused; 3D000: no such database;
+        // 57P0x: shutdown in progress; 53: out of resources; 40001/40P01: retry later.
         PostgresException pg => pg.SqlState.StartsWith("08", StringComparison.Ordinal)
+            || pg.SqlState.StartsWith("28", StringComparison.Ordinal)
             || pg.SqlState.StartsWith("57P", StringComparison.Ordinal)
             || pg.SqlState.StartsWith("53", StringComparison.Ordinal)
-            || pg.SqlState is "40001" or "40P01",
+            || pg.SqlState is "3D000" or "40001" or "40P01",
         NpgsqlException => true,
         TimeoutException or SocketException => true,
         _ => exception.InnerException is { } inner && IsDatabaseUnavailable(inner),

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using WaiverDb.Contracts;
+using WaiverDb.Service.Auth;
 
 namespace WaiverDb.Service.Settings;
 
@@ -143,29 +144,52 @@ public static class SettingsLoader
     {
         var entries = source.Typed("PERMISSIONS", WaiverDbJsonContext.Default.IReadOnlyListPermissionEntry,
             "must be a list of {\"name\", \"maintainers\", \"testcases\", \"testcases_ignore\", \"users\", \"groups\"} objects") ?? [];
+        var normalized = new List<PermissionEntry>(entries.Count);
         for (var i = 0; i < entries.Count; i++)
         {
-            var entry = entries[i];
-            if (entry is null || entry.Testcases is null || entry.TestcasesIgnore is null || entry.Users is null
-                || entry.Groups is null || entry.Maintainers is null)
+            if (entries[i] is not { } entry)
             {
-                source.Problem("PERMISSIONS", $"entry {i} has a null list; omit a key or give []");
+                source.Problem("PERMISSIONS", $"entry {i} must be an object");
                 continue;
             }
 
+            // A key left out (or null) is an empty list, as in upstream's configuration.
+            entry = entry with
+            {
+                Maintainers = entry.Maintainers ?? [],
+                Testcases = entry.Testcases ?? [],
+                TestcasesIgnore = entry.TestcasesIgnore ?? [],
+                Users = entry.Users ?? [],
+                Groups = entry.Groups ?? [],
+            };
             if (entry.Testcases.Count == 0)
             {
                 source.Problem("PERMISSIONS", $"entry {i} ({entry.Name}) lists no testcases");
             }
+
+            foreach (var glob in entry.Testcases.Concat(entry.TestcasesIgnore))
+            {
+                try
+                {
+                    _ = Glob.ToRegex(glob);
+                }
+                catch (ArgumentException e)
+                {
+                    source.Problem("PERMISSIONS", $"entry {i} ({entry.Name}): '{glob}' is not a valid pattern: {e.Message}");
+                }
+            }
+
+            normalized.Add(entry);
         }
 
-        return entries;
+        return normalized;
     }
 
-    private static IReadOnlyDictionary<string, PermissionMappingEntry> ReadPermissionMapping(SettingsSource source)
+    private static Dictionary<string, PermissionMappingEntry> ReadPermissionMapping(SettingsSource source)
     {
         var mapping = source.Typed("PERMISSION_MAPPING", WaiverDbJsonContext.Default.IReadOnlyDictionaryStringPermissionMappingEntry,
             "must be an object of test case regex to {\"groups\", \"users\"}") ?? new Dictionary<string, PermissionMappingEntry>();
+        var normalized = new Dictionary<string, PermissionMappingEntry>(StringComparer.Ordinal);
         foreach (var (pattern, entry) in mapping)
         {
             try
@@ -177,13 +201,10 @@ public static class SettingsLoader
                 source.Problem("PERMISSION_MAPPING", $"'{pattern}' is not a valid regular expression: {e.Message}");
             }
 
-            if (entry is null || entry.Groups is null || entry.Users is null)
-            {
-                source.Problem("PERMISSION_MAPPING", $"'{pattern}' has a null value or list; omit a key or give []");
-            }
+            normalized[pattern] = new PermissionMappingEntry { Groups = entry?.Groups ?? [], Users = entry?.Users ?? [] };
         }
 
-        return mapping;
+        return normalized;
     }
 
     private static IReadOnlyList<string> ReadCorsOrigins(SettingsSource source)

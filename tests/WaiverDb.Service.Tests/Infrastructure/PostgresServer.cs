@@ -102,6 +102,19 @@ public sealed class PostgresServer : IAsyncDisposable
         return name;
     }
 
+    /// <summary>Makes <paramref name="role"/> log in with its password (the cluster otherwise trusts loopback).</summary>
+    public async Task RequirePasswordAsync(string role)
+    {
+        EnsureOwned();
+        var hba = Path.Combine(DataDirectory, "pg_hba.conf");
+        var rules = await File.ReadAllTextAsync(hba);
+        await File.WriteAllTextAsync(hba, $"host all {role} 127.0.0.1/32 scram-sha-256\n" + rules);
+        await using var connection = new NpgsqlConnection(_admin.ConnectionString);
+        await connection.OpenAsync();
+        await using var reload = new NpgsqlCommand("SELECT pg_reload_conf()", connection);
+        await reload.ExecuteScalarAsync();
+    }
+
     /// <summary>Stops the server: <c>fast</c> rolls back and disconnects, <c>immediate</c> crashes it.</summary>
     public Task StopAsync(string mode = "fast")
     {

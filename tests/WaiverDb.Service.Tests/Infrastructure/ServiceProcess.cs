@@ -1,0 +1,158 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace WaiverDb.Service.Tests.Infrastructure;
+
+/// <summary>
+/// The service as operators run it: its own process (<c>dotnet WaiverDb.Service.dll</c>),
+/// configured by environment variables, serving real HTTP with Kestrel on a loopback port.
+/// </summary>
+public sealed class ServiceProcess : IAsyncDisposable
+{
+    // Without a file of its own the service would read the machine's /etc/waiverdb/settings.json.
+    private static readonly Lazy<string> EmptySettingsFile = new(() =>
+    {
+        var path = Path.Combine(Path.GetTempPath(), "waiverdb-test-empty-settings.json");
+        File.WriteAllText(path, "{}");
+        return path;
+    });
+
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private ServiceProcess(Process process, Uri baseAddress)
+    {
+        _process = process;
+        BaseAddress = baseAddress;
+        process.OutputDataReceived += (_, e) => Append(e.Data);
+        process.ErrorDataReceived += (_, e) => Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public Uri BaseAddress { get; }
+
+    /// <summary>Everything the process wrote to stdout and stderr so far.</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    public bool HasExited => _process.HasExited;
+
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>Starts the service with <paramref name="environment"/> (WAIVERDB_LISTEN is set to a free port).</summary>
+    public static ServiceProcess Start(IReadOnlyDictionary<string, string?> environment, params string[] arguments)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        var port = FreePort();
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "WaiverDb.Service.dll"));
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        // Only what the test says: no settings leak in from the machine running the tests.
+        foreach (var key in new[] { "WAIVERDB_CONFIG", "DATABASE_URI", "DATABASE_PASSWORD", "DEVELOPMENT", "AUTH_METHODS", "AUTH_METHOD", "SUPERUSERS" })
+        {
+            info.Environment.Remove(key);
+        }
+
+        info.Environment["WAIVERDB_LISTEN"] = $"http://127.0.0.1:{port}";
+        info.Environment["WAIVERDB_CONFIG"] = EmptySettingsFile.Value;
+        foreach (var (key, value) in environment)
+        {
+            info.Environment[key] = value;
+        }
+
+        var process = Process.Start(info) ?? throw new InvalidOperationException("could not start the service");
+        return new ServiceProcess(process, new Uri($"http://127.0.0.1:{port}"));
+    }
+
+    /// <summary>Waits for the process to exit on its own and returns its exit code.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cancel.Token);
+        _process.WaitForExit();
+        return _process.ExitCode;
+    }
+
+    /// <summary>Polls <c>/healthcheck</c> until it answers 200.</summary>
+    public async Task WaitUntilHealthyAsync(TimeSpan timeout)
+    {
+        using var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"the service exited with {_process.ExitCode}: {Output}");
+            }
+
+            try
+            {
+                using var response = await client.GetAsync("/healthcheck");
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException($"the service did not become healthy: {Output}");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
