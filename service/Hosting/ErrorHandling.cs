@@ -20,6 +20,11 @@ public static class ErrorHandling
             {
                 var exception = context.Features.Get<IExceptionHandlerFeature>()?.Error;
                 var status = exception is null ? StatusCodes.Status500InternalServerError : StatusFor(exception);
+                if (exception is NpgsqlException || status == StatusCodes.Status503ServiceUnavailable)
+                {
+                    Observability.DatabaseErrors.Inc();
+                }
+
                 var message = status switch
                 {
                     StatusCodes.Status503ServiceUnavailable => JsonErrors.DatabaseUnavailable,

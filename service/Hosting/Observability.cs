@@ -15,8 +15,10 @@ public static class Observability
 
     public static WebApplication UseRequestMetrics(this WebApplication app)
     {
-        // Label by route pattern, not raw path, so /waivers/1 and /waivers/2 are one series.
-        app.UseHttpMetrics(options => options.ReduceStatusCodeCardinality());
+        // Labelled by route pattern, not raw path, so /waivers/1 and /waivers/2 are one
+        // series; exact status codes are kept (the API answers only a dozen of them).
+        app.UseHttpMetrics();
+        DatabaseErrors.Publish();
         return app;
     }
 

@@ -64,6 +64,9 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
             Assert.DoesNotContain("Npgsql", message, StringComparison.Ordinal);
         }
 
+        var metrics = await _client.GetStringAsync("/api/v1.0/metrics");
+        Assert.Matches(@"(?m)^waiverdb_database_errors_total [1-9]", metrics);
+
         await _postgres.StartAgainAsync();
         await WaitForHealthyAsync();
 
