@@ -139,24 +139,36 @@ public static class SettingsLoader
         return new DatabaseSettings { ConnectionString = builder.ConnectionString, MigrateOnStartup = migrate };
     }
 
+    // The source-generated reader sets every init-only property, so a key an entry omits
+    // arrives as null, not as its initial []. An omitted list is empty, as upstream's
+    // permission.get(key, []) reads it.
     private static IReadOnlyList<PermissionEntry> ReadPermissions(SettingsSource source)
     {
-        var entries = source.Typed("PERMISSIONS", WaiverDbJsonContext.Default.IReadOnlyListPermissionEntry,
+        var read = source.Typed("PERMISSIONS", WaiverDbJsonContext.Default.IReadOnlyListPermissionEntry,
             "must be a list of {\"name\", \"maintainers\", \"testcases\", \"testcases_ignore\", \"users\", \"groups\"} objects") ?? [];
-        for (var i = 0; i < entries.Count; i++)
+        var entries = new List<PermissionEntry>(read.Count);
+        for (var i = 0; i < read.Count; i++)
         {
-            var entry = entries[i];
-            if (entry is null || entry.Testcases is null || entry.TestcasesIgnore is null || entry.Users is null
-                || entry.Groups is null || entry.Maintainers is null)
+            if (read[i] is not { } entry)
             {
-                source.Problem("PERMISSIONS", $"entry {i} has a null list; omit a key or give []");
+                source.Problem("PERMISSIONS", $"entry {i} is null");
                 continue;
             }
 
+            entry = entry with
+            {
+                Maintainers = entry.Maintainers ?? [],
+                Testcases = entry.Testcases ?? [],
+                TestcasesIgnore = entry.TestcasesIgnore ?? [],
+                Users = entry.Users ?? [],
+                Groups = entry.Groups ?? [],
+            };
             if (entry.Testcases.Count == 0)
             {
                 source.Problem("PERMISSIONS", $"entry {i} ({entry.Name}) lists no testcases");
             }
+
+            entries.Add(entry);
         }
 
         return entries;
@@ -164,9 +176,10 @@ public static class SettingsLoader
 
     private static IReadOnlyDictionary<string, PermissionMappingEntry> ReadPermissionMapping(SettingsSource source)
     {
-        var mapping = source.Typed("PERMISSION_MAPPING", WaiverDbJsonContext.Default.IReadOnlyDictionaryStringPermissionMappingEntry,
+        var read = source.Typed("PERMISSION_MAPPING", WaiverDbJsonContext.Default.IReadOnlyDictionaryStringPermissionMappingEntry,
             "must be an object of test case regex to {\"groups\", \"users\"}") ?? new Dictionary<string, PermissionMappingEntry>();
-        foreach (var (pattern, entry) in mapping)
+        var mapping = new Dictionary<string, PermissionMappingEntry>(read.Count, StringComparer.Ordinal);
+        foreach (var (pattern, entry) in read)
         {
             try
             {
@@ -177,10 +190,14 @@ public static class SettingsLoader
                 source.Problem("PERMISSION_MAPPING", $"'{pattern}' is not a valid regular expression: {e.Message}");
             }
 
-            if (entry is null || entry.Groups is null || entry.Users is null)
+            if (entry is null)
             {
-                source.Problem("PERMISSION_MAPPING", $"'{pattern}' has a null value or list; omit a key or give []");
+                source.Problem("PERMISSION_MAPPING", $"'{pattern}' has a null value; give {{\"groups\": [...], \"users\": [...]}}");
+                continue;
             }
+
+            // As with PERMISSIONS, an omitted list arrives as null and means [].
+            mapping[pattern] = entry with { Groups = entry.Groups ?? [], Users = entry.Users ?? [] };
         }
 
         return mapping;
