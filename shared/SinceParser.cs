@@ -114,10 +114,12 @@ public static partial class SinceParser
         return true;
     }
 
+    // [0-9], not \d, which also matches other scripts' digits that int.Parse then refuses;
+    // \z, not $, which would also accept a trailing newline.
     [GeneratedRegex(
-        @"^(?<y>\d{4})-(?<mo>\d{2})-(?<d>\d{2})" +
-        @"(?:[T ](?<h>\d{2})(?::(?<mi>\d{2})(?::(?<s>\d{2})(?:[.,](?<f>\d+))?)?)?" +
-        @"(?:Z|(?<sign>[+-])(?<oh>\d{2})(?::?(?<om>\d{2}))?)?)?$",
+        @"^(?<y>[0-9]{4})-(?<mo>[0-9]{2})-(?<d>[0-9]{2})" +
+        @"(?:[T ](?<h>[0-9]{2})(?::(?<mi>[0-9]{2})(?::(?<s>[0-9]{2})(?:[.,](?<f>[0-9]+))?)?)?" +
+        @"(?:Z|(?<sign>[+-])(?<oh>[0-9]{2})(?::?(?<om>[0-9]{2}))?)?)?\z",
         RegexOptions.CultureInvariant)]
     private static partial Regex IsoDateTime();
 }

@@ -40,9 +40,15 @@ public static class Glob
                         body = body[1..];
                     }
 
-                    regex.Append('[').Append(negate ? "^" : string.Empty)
-                        .Append(body.Replace(@"\", @"\\", StringComparison.Ordinal).Replace("[", @"\[", StringComparison.Ordinal))
-                        .Append(']');
+                    var members = body.Replace(@"\", @"\\", StringComparison.Ordinal).Replace("[", @"\[", StringComparison.Ordinal);
+
+                    // As in fnmatch, only '!' negates: a leading '^' is a member of the class.
+                    if (!negate && members.StartsWith('^'))
+                    {
+                        members = @"\" + members;
+                    }
+
+                    regex.Append('[').Append(negate ? "^" : string.Empty).Append(members).Append(']');
                     i = end;
                     break;
                 default:

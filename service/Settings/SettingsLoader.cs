@@ -140,20 +140,22 @@ public static class SettingsLoader
         return new DatabaseSettings { ConnectionString = builder.ConnectionString, MigrateOnStartup = migrate };
     }
 
+    // The source-generated reader sets every init-only property, so a key an entry omits
+    // arrives as null, not as its initial []. An omitted list is empty, as upstream's
+    // permission.get(key, []) reads it.
     private static IReadOnlyList<PermissionEntry> ReadPermissions(SettingsSource source)
     {
-        var entries = source.Typed("PERMISSIONS", WaiverDbJsonContext.Default.IReadOnlyListPermissionEntry,
+        var read = source.Typed("PERMISSIONS", WaiverDbJsonContext.Default.IReadOnlyListPermissionEntry,
             "must be a list of {\"name\", \"maintainers\", \"testcases\", \"testcases_ignore\", \"users\", \"groups\"} objects") ?? [];
-        var normalized = new List<PermissionEntry>(entries.Count);
-        for (var i = 0; i < entries.Count; i++)
+        var entries = new List<PermissionEntry>(read.Count);
+        for (var i = 0; i < read.Count; i++)
         {
-            if (entries[i] is not { } entry)
+            if (read[i] is not { } entry)
             {
-                source.Problem("PERMISSIONS", $"entry {i} must be an object");
+                source.Problem("PERMISSIONS", $"entry {i} is null");
                 continue;
             }
 
-            // A key left out (or null) is an empty list, as in upstream's configuration.
             entry = entry with
             {
                 Maintainers = entry.Maintainers ?? [],
@@ -179,18 +181,18 @@ public static class SettingsLoader
                 }
             }
 
-            normalized.Add(entry);
+            entries.Add(entry);
         }
 
-        return normalized;
+        return entries;
     }
 
-    private static Dictionary<string, PermissionMappingEntry> ReadPermissionMapping(SettingsSource source)
+    private static IReadOnlyDictionary<string, PermissionMappingEntry> ReadPermissionMapping(SettingsSource source)
     {
-        var mapping = source.Typed("PERMISSION_MAPPING", WaiverDbJsonContext.Default.IReadOnlyDictionaryStringPermissionMappingEntry,
+        var read = source.Typed("PERMISSION_MAPPING", WaiverDbJsonContext.Default.IReadOnlyDictionaryStringPermissionMappingEntry,
             "must be an object of test case regex to {\"groups\", \"users\"}") ?? new Dictionary<string, PermissionMappingEntry>();
-        var normalized = new Dictionary<string, PermissionMappingEntry>(StringComparer.Ordinal);
-        foreach (var (pattern, entry) in mapping)
+        var mapping = new Dictionary<string, PermissionMappingEntry>(read.Count, StringComparer.Ordinal);
+        foreach (var (pattern, entry) in read)
         {
             try
             {
@@ -201,10 +203,17 @@ public static class SettingsLoader
                 source.Problem("PERMISSION_MAPPING", $"'{pattern}' is not a valid regular expression: {e.Message}");
             }
 
-            normalized[pattern] = new PermissionMappingEntry { Groups = entry?.Groups ?? [], Users = entry?.Users ?? [] };
+            if (entry is null)
+            {
+                source.Problem("PERMISSION_MAPPING", $"'{pattern}' has a null value; give {{\"groups\": [...], \"users\": [...]}}");
+                continue;
+            }
+
+            // As with PERMISSIONS, an omitted list arrives as null and means [].
+            mapping[pattern] = entry with { Groups = entry.Groups ?? [], Users = entry.Users ?? [] };
         }
 
-        return normalized;
+        return mapping;
     }
 
     private static IReadOnlyList<string> ReadCorsOrigins(SettingsSource source)

@@ -27,7 +27,8 @@ public sealed class ResultsDbClient(HttpClient http, WaiverDbSettings settings, 
                 "result_id cannot be used: this server has no RESULTSDB_API_URL; give subject_type, subject_identifier and testcase"));
         }
 
-        var url = new Uri(api + "/results/" + resultId.ToString(CultureInfo.InvariantCulture));
+        // A URL without a path reads back as "http://host/": trim it so the path is not "//results/…".
+        var url = new Uri(api.AbsoluteUri.TrimEnd('/') + "/results/" + resultId.ToString(CultureInfo.InvariantCulture));
         HttpResponseMessage response;
         try
         {

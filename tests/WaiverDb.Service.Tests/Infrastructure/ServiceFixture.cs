@@ -1,9 +1,13 @@
+using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using WaiverDb.Service.Settings;
 
 namespace WaiverDb.Service.Tests.Infrastructure;
 
@@ -15,6 +19,7 @@ namespace WaiverDb.Service.Tests.Infrastructure;
 public abstract class ServiceFixture : IAsyncLifetime
 {
     private WaiverDbApplication? _application;
+    private string? _serviceConnectionString;
 
     protected PostgresServer Postgres { get; private set; } = null!;
 
@@ -31,6 +36,7 @@ public abstract class ServiceFixture : IAsyncLifetime
         DatabaseName = await Postgres.CreateDatabaseAsync();
         _application = new WaiverDbApplication(WaiverDbApplication.DevelopmentSettings(Postgres.Uri(DatabaseName), ConfigureSettings));
         Anonymous = _application.CreateClient();
+        _serviceConnectionString = _application.Services.GetRequiredService<WaiverDbSettings>().Database.ConnectionString;
     }
 
     public virtual async Task DisposeAsync()
@@ -38,6 +44,18 @@ public abstract class ServiceFixture : IAsyncLifetime
         if (_application is not null)
         {
             await _application.DisposeAsync();
+        }
+
+        // xunit makes a fixture (so a database) per test. Connections the migrator and the
+        // test's own queries leave idle in Npgsql's global pools would otherwise stay open for
+        // minutes and exhaust the server's max_connections over a run.
+        foreach (var connectionString in new[] { _serviceConnectionString, DatabaseName.Length > 0 ? Postgres.ConnectionString(DatabaseName) : null })
+        {
+            if (connectionString is not null)
+            {
+                using var connection = new NpgsqlConnection(connectionString);
+                NpgsqlConnection.ClearPool(connection);
+            }
         }
     }
 
@@ -61,6 +79,36 @@ public abstract class ServiceFixture : IAsyncLifetime
         connection.Open();
         return connection;
     }
+
+    /// <summary>How many rows the waiver table holds: what an all-or-nothing create must leave unchanged.</summary>
+    protected async Task<long> CountWaiversAsync()
+    {
+        await using var db = OpenDatabase();
+        return await db.ExecuteScalarAsync<long>("SELECT count(*) FROM waiver");
+    }
+
+    /// <summary>The stored row of waiver <paramref name="id"/>, by column name.</summary>
+    protected async Task<IDictionary<string, object?>> StoredWaiverAsync(int id)
+    {
+        await using var db = OpenDatabase();
+        return (IDictionary<string, object?>)await db.QuerySingleAsync("SELECT * FROM waiver WHERE id = @id", new { id });
+    }
+
+    /// <summary>Posts <paramref name="body"/> to <c>/waivers/</c> as <paramref name="user"/>: the status and the JSON answer.</summary>
+    protected Task<(HttpStatusCode Status, JsonNode Body)> PostWaiversAsync(JsonNode body, string user = "alice") =>
+        PostWaiversAsync(body.ToJsonString(), user);
+
+    /// <summary>Posts the raw text <paramref name="body"/> to <c>/waivers/</c> as <paramref name="user"/>.</summary>
+    protected async Task<(HttpStatusCode Status, JsonNode Body)> PostWaiversAsync(string body, string user = "alice")
+    {
+        using var client = As(user);
+        using var response = await client.PostAsync("/api/v1.0/waivers/", Json(body));
+        return (response.StatusCode, await ReadJsonAsync(response));
+    }
+
+    /// <summary>Asserts that <paramref name="actual"/> is the JSON <paramref name="expected"/> (key order aside).</summary>
+    protected static void AssertJson(string expected, JsonNode? actual) =>
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(expected), actual), $"expected {expected}\nactual   {actual?.ToJsonString()}");
 
     /// <summary>A valid waiver body; <paramref name="change"/> edits it.</summary>
     protected static JsonObject WaiverBody(string identifier = "glibc-2.26-27.fc27", string testcase = "dist.rpmdeplint",
