@@ -102,6 +102,15 @@ public sealed class PostgresServer : IAsyncDisposable
         return name;
     }
 
+    /// <summary>Drops <paramref name="database"/>, closing any connection still open to it.</summary>
+    public async Task DropDatabaseAsync(string database)
+    {
+        await using var connection = new NpgsqlConnection(_admin.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)", connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
     /// <summary>Stops the server: <c>fast</c> rolls back and disconnects, <c>immediate</c> crashes it.</summary>
     public Task StopAsync(string mode = "fast")
     {
