@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
@@ -20,7 +19,8 @@ public sealed class ResultIdTests : ServiceFixture
     {
         ArgumentNullException.ThrowIfNull(settings);
         settings["RESULTSDB_API_URL"] = _resultsDb.Url + ApiPath;
-        settings["RESULTSDB_TIMEOUT"] = 0.5;
+        // Long enough for a loaded machine; the slow-ResultsDB test waits this long once.
+        settings["RESULTSDB_TIMEOUT"] = 3;
         settings["PERMISSIONS"] = JsonNode.Parse("""[{"name": "dist", "testcases": ["dist.*"], "users": ["alice"]}]""");
     }
 
@@ -209,14 +209,12 @@ public sealed class ResultIdTests : ServiceFixture
     public async Task AResultsDbSlowerThanItsTimeoutIsServiceUnavailable()
     {
         Result(12, """{"id": 12, "testcase": {"name": "dist.slow"}, "data": {"type": ["koji_build"], "item": ["x-1.fc40"]}}""",
-            delay: TimeSpan.FromSeconds(5));
-        var clock = Stopwatch.StartNew();
+            delay: TimeSpan.FromSeconds(60));
 
+        // Had the timeout not applied, the result would arrive and the waiver be created (201).
         var error = await RefusedAsync(ByResult(12), HttpStatusCode.ServiceUnavailable);
 
-        Assert.StartsWith(FailurePrefix, (string?)error["message"], StringComparison.Ordinal);
-        Assert.Contains("0.5 s", (string?)error["message"], StringComparison.Ordinal);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(4), $"answered after {clock.Elapsed}");
+        Assert.Equal(FailurePrefix + "no answer within 3 s", (string?)error["message"]);
     }
 
     [Fact]

@@ -52,7 +52,8 @@ public sealed class PostgresServer : IAsyncDisposable
         }
 
         var bin = FindBinDirectory();
-        var directory = Path.Combine(Path.GetTempPath(), "waiverdb-test-pg-" + Guid.NewGuid().ToString("N")[..12]);
+        RemoveAbandonedClusters();
+        var directory = Path.Combine(Path.GetTempPath(), DirectoryPrefix + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(directory);
         if (IsRoot)
         {
@@ -79,6 +80,39 @@ public sealed class PostgresServer : IAsyncDisposable
     private string DataDirectory => Path.Combine(_directory!, "data");
 
     private static bool IsRoot => Environment.UserName == "root";
+
+    private const string DirectoryPrefix = "waiverdb-test-pg-";
+
+    /// <summary>
+    /// A test process that is killed leaves its cluster's folder behind; the next run removes
+    /// every such folder whose server no longer runs.
+    /// </summary>
+    private static void RemoveAbandonedClusters()
+    {
+        foreach (var directory in Directory.GetDirectories(Path.GetTempPath(), DirectoryPrefix + "*"))
+        {
+            var pidFile = Path.Combine(directory, "data", "postmaster.pid");
+            try
+            {
+                if (File.Exists(pidFile)
+                    && int.TryParse(File.ReadLines(pidFile).FirstOrDefault(), out var pid)
+                    && Directory.Exists($"/proc/{pid}"))
+                {
+                    continue;
+                }
+
+                Directory.Delete(directory, recursive: true);
+            }
+            catch (IOException)
+            {
+                // Another run is creating or removing it right now.
+            }
+            catch (UnauthorizedAccessException)
+            {
+                // Not ours to remove.
+            }
+        }
+    }
 
     /// <summary>A connection string for <paramref name="database"/> on this server.</summary>
     public string ConnectionString(string database) =>
@@ -113,6 +147,15 @@ public sealed class PostgresServer : IAsyncDisposable
         await connection.OpenAsync();
         await using var reload = new NpgsqlCommand("SELECT pg_reload_conf()", connection);
         await reload.ExecuteScalarAsync();
+    }
+
+    /// <summary>Drops <paramref name="database"/>, closing any connection still open to it.</summary>
+    public async Task DropDatabaseAsync(string database)
+    {
+        await using var connection = new NpgsqlConnection(_admin.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)", connection);
+        await command.ExecuteNonQueryAsync();
     }
 
     /// <summary>Stops the server: <c>fast</c> rolls back and disconnects, <c>immediate</c> crashes it.</summary>

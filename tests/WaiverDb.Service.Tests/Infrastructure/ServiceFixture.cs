@@ -5,21 +5,18 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dapper;
-using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
-using WaiverDb.Service.Settings;
 
 namespace WaiverDb.Service.Tests.Infrastructure;
 
 /// <summary>
-/// Base of the API tests: each test class gets its own database (migrated by the service
-/// itself at start-up) in the shared throwaway cluster, and the service configured by
-/// <see cref="ConfigureSettings"/>.
+/// Base of the API tests: each test (xunit makes a fixture per test) gets its own database,
+/// migrated by the service itself at start-up, in the shared throwaway cluster, and the
+/// service configured by <see cref="ConfigureSettings"/>.
 /// </summary>
 public abstract class ServiceFixture : IAsyncLifetime
 {
     private WaiverDbApplication? _application;
-    private string? _serviceConnectionString;
 
     protected PostgresServer Postgres { get; private set; } = null!;
 
@@ -36,7 +33,6 @@ public abstract class ServiceFixture : IAsyncLifetime
         DatabaseName = await Postgres.CreateDatabaseAsync();
         _application = new WaiverDbApplication(WaiverDbApplication.DevelopmentSettings(Postgres.Uri(DatabaseName), ConfigureSettings));
         Anonymous = _application.CreateClient();
-        _serviceConnectionString = _application.Services.GetRequiredService<WaiverDbSettings>().Database.ConnectionString;
     }
 
     public virtual async Task DisposeAsync()
@@ -46,15 +42,19 @@ public abstract class ServiceFixture : IAsyncLifetime
             await _application.DisposeAsync();
         }
 
-        // xunit makes a fixture (so a database) per test. Connections the migrator and the
-        // test's own queries leave idle in Npgsql's global pools would otherwise stay open for
-        // minutes and exhaust the server's max_connections over a run.
-        foreach (var connectionString in new[] { _serviceConnectionString, DatabaseName.Length > 0 ? Postgres.ConnectionString(DatabaseName) : null })
+        // Every test has its own database. Left behind, their idle pooled connections (from
+        // the migrator, DbUp and OpenDatabase) exceed max_connections over a run, and their
+        // files fill the disk whenever the cluster's folder outlives the test process.
+        NpgsqlConnection.ClearAllPools();
+        if (DatabaseName.Length > 0)
         {
-            if (connectionString is not null)
+            try
             {
-                using var connection = new NpgsqlConnection(connectionString);
-                NpgsqlConnection.ClearPool(connection);
+                await Postgres.DropDatabaseAsync(DatabaseName);
+            }
+            catch (NpgsqlException)
+            {
+                // A test that stopped the server leaves its database to the cluster's removal.
             }
         }
     }
