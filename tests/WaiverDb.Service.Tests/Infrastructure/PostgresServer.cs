@@ -84,13 +84,19 @@ public sealed class PostgresServer : IAsyncDisposable
     private const string DirectoryPrefix = "waiverdb-test-pg-";
 
     /// <summary>
-    /// A test process that is killed leaves its cluster's folder behind; the next run removes
-    /// every such folder whose server no longer runs.
+    /// A test process that is killed leaves its cluster's folder behind; a later run removes
+    /// every such folder whose server no longer runs. Young folders are left alone: another
+    /// run may be creating its cluster there right now.
     /// </summary>
     private static void RemoveAbandonedClusters()
     {
         foreach (var directory in Directory.GetDirectories(Path.GetTempPath(), DirectoryPrefix + "*"))
         {
+            if (Directory.GetCreationTimeUtc(directory) > DateTime.UtcNow.AddMinutes(-2))
+            {
+                continue;
+            }
+
             var pidFile = Path.Combine(directory, "data", "postmaster.pid");
             try
             {
@@ -175,7 +181,7 @@ public sealed class PostgresServer : IAsyncDisposable
             // fsync=off only risks data on an OS crash; commits stay synchronous so that an
             // immediate (crash) shutdown keeps what the service was told is committed.
             "-c fsync=off -c full_page_writes=off",
-            "-c max_connections=300");
+            "-c max_connections=300 -c max_wal_size=96MB -c min_wal_size=32MB");
         return RunAsPostgresAsync("pg_ctl", ["-D", DataDirectory, "-l", Path.Combine(_directory!, "server.log"), "-w", "-t", "60", "-o", options, "start"]);
     }
 
