@@ -13,11 +13,16 @@ public readonly record struct SinceRange(DateTime? From, DateTime? To);
 /// </summary>
 public static partial class SinceParser
 {
-    /// <summary>Parses <paramref name="since"/>; on failure <paramref name="badPart"/> is the part that did not parse.</summary>
+    /// <summary>
+    /// Parses <paramref name="since"/>; on failure <paramref name="badPart"/> is the part that
+    /// did not parse. As upstream, an empty part leaves that end open (<c>,2020-01-02</c> is
+    /// an upper bound only); an empty string is no range at all.
+    /// </summary>
     public static bool TryParse(string since, out SinceRange range, out string badPart)
     {
         ArgumentNullException.ThrowIfNull(since);
         range = default;
+        badPart = string.Empty;
         var parts = since.Split(',');
         if (parts.Length > 2)
         {
@@ -25,14 +30,19 @@ public static partial class SinceParser
             return false;
         }
 
-        if (!TryParseDateTime(parts[0], out var from))
+        DateTime? from = null, to = null;
+        if (parts[0].Length > 0)
         {
-            badPart = parts[0];
-            return false;
+            if (!TryParseDateTime(parts[0], out var lower))
+            {
+                badPart = parts[0];
+                return false;
+            }
+
+            from = lower;
         }
 
-        DateTime? to = null;
-        if (parts.Length == 2)
+        if (parts.Length == 2 && parts[1].Length > 0)
         {
             if (!TryParseDateTime(parts[1], out var upper))
             {
@@ -44,7 +54,6 @@ public static partial class SinceParser
         }
 
         range = new SinceRange(from, to);
-        badPart = string.Empty;
         return true;
     }
 

@@ -13,13 +13,15 @@ public sealed partial class JsonpMiddleware(RequestDelegate next)
 {
     public async Task InvokeAsync(HttpContext context)
     {
-        if (!HttpMethods.IsGet(context.Request.Method) || !context.Request.Query.TryGetValue("callback", out var values))
+        // As upstream, an empty callback is no callback.
+        if (!HttpMethods.IsGet(context.Request.Method) || context.Request.Query["callback"] is not { Count: > 0 } values
+            || string.IsNullOrEmpty(values[0]))
         {
             await next(context);
             return;
         }
 
-        var callback = values.ToString();
+        var callback = values[0]!;
         if (!Identifier().IsMatch(callback))
         {
             await JsonErrors.WriteAsync(context, StatusCodes.Status400BadRequest, new ErrorResponse(

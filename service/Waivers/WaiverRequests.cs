@@ -123,8 +123,11 @@ public static class WaiverRequests
         ArgumentNullException.ThrowIfNull(validator);
         var errors = new List<ValidationErrorItem>();
 
-        // As upstream's reqparse: the first value of a repeated argument is the one used.
-        string? Arg(string name) => query.TryGetValue(name, out var values) && values.Count > 0 ? values[0] : null;
+        // As upstream's reqparse: the first value of a repeated argument is the one used, and
+        // an empty value (?scenario=) is no filter at all.
+        string? Arg(string name) => query.TryGetValue(name, out var values) && values.Count > 0 && !string.IsNullOrEmpty(values[0])
+            ? values[0]
+            : null;
 
         var filter = new WaiverFilter
         {
@@ -169,16 +172,19 @@ public static class WaiverRequests
     {
         var fields = new JsonFields(element, errors, prefix);
         fields.ForbidUnknown(FilterKeys);
+
+        // As upstream, an empty value is no filter on that key.
+        string? Value(string name) => fields.String(name) is { Length: > 0 } value ? value : null;
         return new WaiverFilter
         {
-            SubjectType = fields.String("subject_type"),
-            SubjectIdentifier = fields.String("subject_identifier"),
-            Testcase = fields.String("testcase"),
-            Scenario = fields.String("scenario"),
-            ProductVersion = fields.String("product_version"),
-            Username = fields.String("username"),
-            ProxiedBy = fields.String("proxied_by"),
-            Since = fields.String("since"),
+            SubjectType = Value("subject_type"),
+            SubjectIdentifier = Value("subject_identifier"),
+            Testcase = Value("testcase"),
+            Scenario = Value("scenario"),
+            ProductVersion = Value("product_version"),
+            Username = Value("username"),
+            ProxiedBy = Value("proxied_by"),
+            Since = Value("since"),
         };
     }
 
@@ -216,7 +222,8 @@ public static class WaiverRequests
     {
         var mistyped = typeErrors.Select(e => e.Path).ToHashSet(StringComparer.Ordinal);
         bool Covered(ValidationErrorItem e) =>
-            mistyped.Any(path => e.Path == path || e.Path.StartsWith(path + ".", StringComparison.Ordinal))
+            mistyped.Any(path => e.Path == path || e.Path.StartsWith(path + ".", StringComparison.Ordinal)
+                || path.StartsWith(e.Path + ".", StringComparison.Ordinal))
             || (e.Type == "missing" && SuppliedByMistyped(e.Path, mistyped));
         errors.AddRange(ruleErrors.Where(e => !Covered(e)));
     }

@@ -29,6 +29,20 @@ public sealed class FilteredWaiversTests : ServiceFixture
         Assert.Equal([gzipAbicheck.Id(), glibcDeplint.Id()], result.DataIds());
     }
 
+    [Fact]
+    public async Task AnEmptyValueInAFilterIsNoFilterOnThatKeyAsUpstream()
+    {
+        var glibcDeplint = await CreateAsync(WaiverBody(Glibc, Deplint, b => b["scenario"] = "x86_64"));
+        var gzipDeplint = await CreateAsync(WaiverBody(Gzip, Deplint));
+        await CreateAsync(WaiverBody(Gzip, Abicheck));
+
+        var result = await FilterAsync($$"""
+            {"filters": [{"testcase": "{{Deplint}}", "scenario": "", "since": "", "subject_identifier": ""}]}
+            """);
+
+        Assert.Equal([gzipDeplint.Id(), glibcDeplint.Id()], result.DataIds());
+    }
+
     [Theory]
     [InlineData("subject_type", "compose", "D")]
     [InlineData("subject_identifier", Glibc, "B A")]

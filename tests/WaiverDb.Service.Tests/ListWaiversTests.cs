@@ -48,6 +48,31 @@ public sealed class ListWaiversTests : ServiceFixture
         Assert.Equal(Names(waivers, expected), page.DataIds());
     }
 
+    [Theory]
+    [InlineData("scenario=&testcase=" + Deplint, "D C A")]
+    [InlineData("subject_identifier=&username=", "E D C B A")]
+    [InlineData("since=&product_version=fedora-28", "C")]
+    public async Task EmptyFilterValuesAreNoFilterAsUpstream(string query, string expected)
+    {
+        var waivers = await CreateMatrixAsync();
+
+        var page = await GetJsonAsync(Anonymous, "/api/v1.0/waivers/?" + query);
+
+        Assert.Equal(Names(waivers, expected), page.DataIds());
+    }
+
+    [Fact]
+    public async Task AnEmptyCallbackIsNoCallback()
+    {
+        await CreateAsync(WaiverBody());
+
+        using var response = await Anonymous.GetAsync("/api/v1.0/waivers/?callback=");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Single((await ReadJsonAsync(response))["data"]!.AsArray());
+    }
+
     [Fact]
     public async Task ListedWaiversCarryEveryFieldAsStored()
     {

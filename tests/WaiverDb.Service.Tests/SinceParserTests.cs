@@ -108,14 +108,24 @@ public sealed class SinceParserTests
     [InlineData("nope,2020-01-01", "nope")]
     [InlineData("2020-01-01,nope", "nope")]
     [InlineData("2020-02-30,2020-03-01", "2020-02-30")]
-    [InlineData("2020-01-01,", "")]
-    [InlineData(",2020-01-01", "")]
     public void TheBadPartIsReported(string since, string expectedBadPart)
     {
         Assert.False(SinceParser.TryParse(since, out var range, out var bad));
 
         Assert.Equal(expectedBadPart, bad);
         Assert.Equal(default, range);
+    }
+
+    [Theory]
+    [InlineData("2020-01-01,", "2020-01-01T00:00:00", null)]
+    [InlineData(",2020-01-01", null, "2020-01-01T00:00:00")]
+    [InlineData("", null, null)]
+    [InlineData(",", null, null)]
+    public void AnEmptyPartLeavesThatEndOpenAsUpstream(string since, string? from, string? to)
+    {
+        Assert.True(SinceParser.TryParse(since, out var range, out _));
+
+        Assert.Equal(new SinceRange(from is null ? null : Utc(from), to is null ? null : Utc(to)), range);
     }
 
     [Theory]
