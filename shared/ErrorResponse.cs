@@ -12,11 +12,6 @@ public sealed record ErrorResponse(JsonNode Message)
 {
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<ValidationErrorItem>? ValidationError { get; init; }
-
-    /// <summary>The message as one line of text, whatever its shape.</summary>
-    public string MessageText() => Message is JsonValue value && value.TryGetValue(out string? text)
-        ? text
-        : Message.ToJsonString();
 }
 
 /// <summary>

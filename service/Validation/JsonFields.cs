@@ -23,7 +23,7 @@ public sealed class JsonFields
         IsObject = value.ValueKind == JsonValueKind.Object;
         if (!IsObject)
         {
-            Errors.Add(new ValidationErrorItem(Loc(), "Input should be a valid dictionary or object", "model_type"));
+            Errors.Add(new ValidationErrorItem(Prefix, "Input should be a valid dictionary or object", "model_type"));
         }
     }
 
@@ -116,7 +116,7 @@ public sealed class JsonFields
         {
             if (property.Value.ValueKind is not (JsonValueKind.String or JsonValueKind.Null))
             {
-                Errors.Add(new ValidationErrorItem([.. Loc(), JsonValue.Create(name), JsonValue.Create(property.Name)],
+                Errors.Add(new ValidationErrorItem([.. Prefix, JsonValue.Create(name), JsonValue.Create(property.Name)],
                     "Input should be a valid string", "string_type"));
                 continue;
             }
@@ -159,7 +159,7 @@ public sealed class JsonFields
     }
 
     public void Error(string name, string message, string type) =>
-        Errors.Add(new ValidationErrorItem([.. Loc(), JsonValue.Create(name)], message, type));
+        Errors.Add(new ValidationErrorItem([.. Prefix, JsonValue.Create(name)], message, type));
 
     private bool TryGet(string name, out JsonElement value)
     {
@@ -167,7 +167,6 @@ public sealed class JsonFields
         return IsObject && _object.TryGetProperty(name, out value) && value.ValueKind != JsonValueKind.Null;
     }
 
-    private JsonNode[] Loc() => Prefix;
 
     private static bool? ParseBool(string? text) => text?.Trim().ToLowerInvariant() switch
     {

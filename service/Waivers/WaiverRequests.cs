@@ -60,12 +60,7 @@ public static class WaiverRequests
             Waived = fields.Bool("waived"),
             Username = fields.String("username"),
         };
-        errors.AddRange(fields.Errors);
-        if (fields.IsObject)
-        {
-            AddRuleErrors(errors, fields.Errors, ValidationErrors.From(validator.Validate(request), prefix));
-        }
-
+        AddErrors(errors, fields, request, validator);
         return request;
     }
 
@@ -77,12 +72,8 @@ public static class WaiverRequests
         var fields = new JsonFields(body, []);
         var filters = fields.List("filters")?.Select((element, i) => ReadFilter(element, fields.Errors, JsonValue.Create("filters"), JsonValue.Create(i))).ToList();
         var request = new FilteredWaiversRequest { Filters = filters, IncludeObsolete = fields.Bool("include_obsolete") };
-        var errors = new List<ValidationErrorItem>(fields.Errors);
-        if (fields.IsObject)
-        {
-            AddRuleErrors(errors, fields.Errors, ValidationErrors.From(validator.Validate(request)));
-        }
-
+        var errors = new List<ValidationErrorItem>();
+        AddErrors(errors, fields, request, validator);
         return (request, errors);
     }
 
@@ -106,12 +97,8 @@ public static class WaiverRequests
             Since = fields.String("since"),
             IncludeObsolete = fields.Bool("include_obsolete"),
         };
-        var errors = new List<ValidationErrorItem>(fields.Errors);
-        if (fields.IsObject)
-        {
-            AddRuleErrors(errors, fields.Errors, ValidationErrors.From(validator.Validate(request)));
-        }
-
+        var errors = new List<ValidationErrorItem>();
+        AddErrors(errors, fields, request, validator);
         return (request, errors);
     }
 
@@ -152,7 +139,7 @@ public static class WaiverRequests
                 case "true" or "1":
                     includeObsolete = true;
                     break;
-                case "false" or "0" or "":
+                case "false" or "0":
                     break;
                 default:
                     errors.Add(new ValidationErrorItem([JsonValue.Create("include_obsolete")],
@@ -163,10 +150,6 @@ public static class WaiverRequests
 
         return (filter, page, limit, includeObsolete, errors);
     }
-
-    /// <summary>Whether <paramref name="errors"/> concern only the <c>since</c> argument.</summary>
-    public static bool OnlySince(IReadOnlyList<ValidationErrorItem> errors) =>
-        errors.Count > 0 && errors.All(e => e.Path == "since");
 
     private static WaiverFilter ReadFilter(JsonElement element, List<ValidationErrorItem> errors, params JsonNode[] prefix)
     {
@@ -211,6 +194,19 @@ public static class WaiverRequests
         }
 
         return value;
+    }
+
+    /// <summary>
+    /// Adds the type errors <paramref name="fields"/> met, then the validator's rule failures
+    /// (located under the same prefix); a value that is not an object has no rules to check.
+    /// </summary>
+    private static void AddErrors<T>(List<ValidationErrorItem> errors, JsonFields fields, T request, IValidator<T> validator)
+    {
+        errors.AddRange(fields.Errors);
+        if (fields.IsObject)
+        {
+            AddRuleErrors(errors, fields.Errors, ValidationErrors.From(validator.Validate(request), fields.Prefix));
+        }
     }
 
     /// <summary>
