@@ -13,6 +13,12 @@ public static class AuthSchemes
 
     public const string Dummy = "dummy";
 
+    public const string Oidc = "oidc";
+
+    public const string Kerberos = "kerberos";
+
+    public const string Ssl = "ssl";
+
     /// <summary>The name upstream reports in <c>/about</c> for each method.</summary>
     public static string SettingName(AuthMethod method) => method switch
     {
@@ -26,7 +32,16 @@ public static class AuthSchemes
     public static string SchemeFor(AuthMethod method) => method switch
     {
         AuthMethod.Dummy => Dummy,
-        _ => throw new NotSupportedException($"{SettingName(method)} authentication is not available in this release"),
+        AuthMethod.Oidc => Oidc,
+        AuthMethod.Kerberos => Kerberos,
+        AuthMethod.Ssl => Ssl,
+        _ => throw new ArgumentOutOfRangeException(nameof(method)),
+    };
+
+    /// <summary>The methods this build can authenticate with; settings naming another are refused.</summary>
+    public static readonly IReadOnlySet<AuthMethod> Available = new HashSet<AuthMethod>
+    {
+        AuthMethod.Dummy,
     };
 
     /// <summary>The <c>WWW-Authenticate</c> challenge a client without credentials is sent for each method.</summary>

@@ -87,7 +87,7 @@ public static class SettingsLoader
             {
                 source.Problem(key, $"unknown method '{name}' (known: OIDC, Kerberos, SSL, dummy)");
             }
-            else if (method != AuthMethod.Dummy)
+            else if (!AuthSchemes.Available.Contains(method.Value))
             {
                 source.Problem(key, $"the {name} method is not available in this release; use dummy in development");
             }
