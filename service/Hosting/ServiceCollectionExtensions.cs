@@ -62,6 +62,10 @@ public static class ServiceCollectionExtensions
                 }
 
                 policy.AllowAnyHeader().AllowAnyMethod();
+                if (settings.CorsSupportsCredentials)
+                {
+                    policy.AllowCredentials();
+                }
             }));
         return builder;
     }

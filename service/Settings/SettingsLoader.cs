@@ -31,6 +31,7 @@ public static class SettingsLoader
             Permissions = ReadPermissions(source),
             PermissionMapping = ReadPermissionMapping(source),
             CorsOrigins = ReadCorsOrigins(source),
+            CorsSupportsCredentials = ReadCorsCredentials(source),
             ResultsDbApiUrl = ReadUrl(source, "RESULTSDB_API_URL"),
             ResultsDbTimeout = TimeSpan.FromSeconds(source.Number("RESULTSDB_TIMEOUT", 10, 0.1, 600)),
             MaxPageLimit = source.Integer("MAX_PAGE_LIMIT", 1000, 1, 100_000),
@@ -228,6 +229,18 @@ public static class SettingsLoader
         }
 
         return origins;
+    }
+
+    private static bool ReadCorsCredentials(SettingsSource source)
+    {
+        var credentials = source.Bool("CORS_SUPPORTS_CREDENTIALS", fallback: false);
+        if (credentials && source.StringList("CORS_ORIGINS").Contains("*"))
+        {
+            // Browsers refuse credentials for a wildcard origin; say so at start-up instead.
+            source.Problem("CORS_SUPPORTS_CREDENTIALS", "cannot be true while CORS_ORIGINS allows any origin (\"*\"); list the origins");
+        }
+
+        return credentials;
     }
 
     private static Uri? ReadUrl(SettingsSource source, string key)

@@ -23,6 +23,9 @@ public sealed record WaiverDbSettings
 
     public IReadOnlyList<string> CorsOrigins { get; init; } = [];
 
+    /// <summary>Let browsers send cookies and credentials cross-origin (Bodhi's web UI).</summary>
+    public bool CorsSupportsCredentials { get; init; }
+
     /// <summary>ResultsDB's API root, for waivers created by <c>result_id</c>; null disables them.</summary>
     public Uri? ResultsDbApiUrl { get; init; }
 

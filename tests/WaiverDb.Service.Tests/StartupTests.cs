@@ -113,6 +113,7 @@ public sealed class StartupTests : IAsyncLifetime
     [InlineData("""{"DEVELOPMENT": true, "RESULTSDB_API_URL": "resultsdb"}""", "RESULTSDB_API_URL: 'resultsdb' is not an http(s) URL")]
     [InlineData("""{"DEVELOPMENT": true, "DATABASE_COMMAND_TIMEOUT": "soon"}""", "DATABASE_COMMAND_TIMEOUT: must be a number")]
     [InlineData("""{"DEVELOPMENT": true, "CORS_ORIGINS": ["bodhi"]}""", "CORS_ORIGINS: 'bodhi' is not an origin")]
+    [InlineData("""{"DEVELOPMENT": true, "CORS_ORIGINS": ["*"], "CORS_SUPPORTS_CREDENTIALS": true}""", "CORS_SUPPORTS_CREDENTIALS: cannot be true while CORS_ORIGINS allows any origin")]
     [InlineData("""{"DEVELOPMENT": true, "DATABASE_URI": "mysql://db/waiverdb"}""", "DATABASE_URI: must look like postgresql://")]
     [InlineData("""{"DEVELOPMENT": true, "DATABASE_URI": null}""", "DATABASE_URI: is required")]
     [InlineData("""{"DEVELOPMENT": true, "PERMISSIONS": [{"name": "x", "testcases": []}]}""", "PERMISSIONS: entry 0 (x) lists no testcases")]
