@@ -17,6 +17,7 @@ namespace WaiverDb.Contracts;
 [JsonSerializable(typeof(CreateWaiverRequest))]
 [JsonSerializable(typeof(IReadOnlyList<CreateWaiverRequest>))]
 [JsonSerializable(typeof(WaiverFilter))]
+[JsonSerializable(typeof(IReadOnlyList<WaiverFilter>))]
 [JsonSerializable(typeof(FilteredWaiversRequest))]
 [JsonSerializable(typeof(BySubjectsAndTestcasesRequest))]
 [JsonSerializable(typeof(AboutResponse))]
