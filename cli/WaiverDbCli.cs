@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.CommandLine.Invocation;
+using System.Reflection;
 using WaiverDb.Cli.Commands;
 
 namespace WaiverDb.Cli;
@@ -18,6 +20,9 @@ public static class WaiverDbCli
             2 wrong options or configuration, 3 server unreachable, failing or credentials refused.
             """);
         CommonOptions.AddTo(root);
+
+        // The default prints the entry assembly's version, which is not this tool's when it is hosted.
+        root.Options.OfType<VersionOption>().Single().Action = new PrintVersion(context);
         CreateCommand.AttachUpstreamForm(root, context);
         root.Subcommands.Add(CreateCommand.Create(context));
         root.Subcommands.Add(ListCommand.Create(context));
@@ -27,6 +32,10 @@ public static class WaiverDbCli
         root.Subcommands.Add(PermissionsCommand.Create(context));
         return root;
     }
+
+    /// <summary>The tool's version and git commit, e.g. <c>1.0.0+3f2c1ab</c>.</summary>
+    public static string Version =>
+        typeof(WaiverDbCli).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
 
     public static async Task<int> RunAsync(string[] args, CliContext context, CancellationToken ct = default)
     {
@@ -45,5 +54,14 @@ public static class WaiverDbCli
         }
 
         return await parse.InvokeAsync(new InvocationConfiguration { Output = context.Output, Error = context.Error }, ct);
+    }
+}
+
+internal sealed class PrintVersion(CliContext context) : SynchronousCommandLineAction
+{
+    public override int Invoke(ParseResult parseResult)
+    {
+        context.Output.WriteLine(WaiverDbCli.Version);
+        return ExitCodes.Ok;
     }
 }
