@@ -35,6 +35,7 @@ public static class SettingsLoader
             ResultsDbApiUrl = ReadUrl(source, "RESULTSDB_API_URL"),
             ResultsDbTimeout = TimeSpan.FromSeconds(source.Number("RESULTSDB_TIMEOUT", 10, 0.1, 600)),
             MaxPageLimit = source.Integer("MAX_PAGE_LIMIT", 1000, 1, 100_000),
+            Kerberos = KerberosSettings.Read(source),
         };
 
         if (source.Problems.Count > 0)
@@ -92,7 +93,7 @@ public static class SettingsLoader
             {
                 source.Problem(key, $"the {name} method is not available in this release; use dummy in development");
             }
-            else if (!development)
+            else if (method == AuthMethod.Dummy && !development)
             {
                 source.Problem(key, "dummy accepts any password, so it is refused unless DEVELOPMENT is true");
             }

@@ -35,6 +35,8 @@ public sealed record WaiverDbSettings
 
     /// <summary>The largest <c>limit</c> a page of <c>GET /waivers/</c> may ask for.</summary>
     public int MaxPageLimit { get; init; } = 1000;
+
+    public KerberosSettings Kerberos { get; init; } = new();
 }
 
 /// <summary>Where the database is and how long to wait for it.</summary>
