@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using WaiverDb.Contracts;
 using WaiverDb.Service.Auth;
+using WaiverDb.Service.Auth.Oidc;
 
 namespace WaiverDb.Service.Settings;
 
@@ -35,6 +36,7 @@ public static class SettingsLoader
             ResultsDbTimeout = TimeSpan.FromSeconds(source.Number("RESULTSDB_TIMEOUT", 10, 0.1, 600)),
             MaxPageLimit = source.Integer("MAX_PAGE_LIMIT", 1000, 1, 100_000),
         };
+        settings = settings with { Oidc = OidcSettingsReader.Read(source, settings.AuthMethods, development) };
 
         if (source.Problems.Count > 0)
         {
@@ -91,7 +93,7 @@ public static class SettingsLoader
             {
                 source.Problem(key, $"the {name} method is not available in this release; use dummy in development");
             }
-            else if (!development)
+            else if (method == AuthMethod.Dummy && !development)
             {
                 source.Problem(key, "dummy accepts any password, so it is refused unless DEVELOPMENT is true");
             }

@@ -32,6 +32,9 @@ public sealed record WaiverDbSettings
 
     /// <summary>The largest <c>limit</c> a page of <c>GET /waivers/</c> may ask for.</summary>
     public int MaxPageLimit { get; init; } = 1000;
+
+    /// <summary>The OIDC method's settings; null unless <see cref="AuthMethods"/> includes OIDC.</summary>
+    public Auth.Oidc.OidcSettings? Oidc { get; init; }
 }
 
 /// <summary>Where the database is and how long to wait for it.</summary>
