@@ -104,10 +104,25 @@ public static class OidcAuthenticationExtensions
             },
 
             // Also called when the discovery document cannot be fetched, which would otherwise be a 500.
-            OnAuthenticationFailed = context =>
+            OnAuthenticationFailed = async context =>
             {
-                context.Fail(OidcIdentity.Describe(context.Exception, oidc));
-                return Task.CompletedTask;
+                var exception = context.Exception;
+
+                // IdentityModel validates without keys when the issuer cannot be reached, so
+                // "unknown kid" may really mean "no keys": ask for them to say which.
+                if (exception is SecurityTokenSignatureKeyNotFoundException && context.Options.ConfigurationManager is { } manager)
+                {
+                    try
+                    {
+                        await manager.GetConfigurationAsync(context.HttpContext.RequestAborted);
+                    }
+                    catch (InvalidOperationException unavailable)
+                    {
+                        exception = unavailable;
+                    }
+                }
+
+                context.Fail(OidcIdentity.Describe(exception, oidc));
             },
         };
     }

@@ -64,7 +64,7 @@ internal static class OidcIdentity
         SecurityTokenSignatureKeyNotFoundException => "the token is signed with a key the issuer does not publish (unknown kid)",
         SecurityTokenInvalidAlgorithmException => "the token is signed with an algorithm that is not accepted",
         SecurityTokenInvalidSignatureException => "the token's signature is invalid",
-        SecurityTokenMalformedException => "the token is not a well-formed JWT",
+        SecurityTokenMalformedException or ArgumentException => "the token is not a well-formed JWT",
         SecurityTokenDecryptionFailedException => "encrypted tokens are not accepted",
         InvalidOperationException or HttpRequestException or TaskCanceledException or OperationCanceledException =>
             $"the issuer's discovery document or keys could not be fetched from {settings.Issuer.OriginalString}",
