@@ -43,6 +43,7 @@ public static class AuthSchemes
     {
         AuthMethod.Dummy,
         AuthMethod.Kerberos,
+        AuthMethod.Oidc,
     };
 
     /// <summary>The <c>WWW-Authenticate</c> challenge a client without credentials is sent for each method.</summary>

@@ -8,6 +8,7 @@ using WaiverDb.Contracts;
 using WaiverDb.Contracts.Validation;
 using WaiverDb.Service.Auth;
 using WaiverDb.Service.Auth.Kerberos;
+using WaiverDb.Service.Auth.Oidc;
 using WaiverDb.Service.Database;
 using WaiverDb.Service.Settings;
 using WaiverDb.Service.Waivers;
@@ -77,7 +78,8 @@ public static class ServiceCollectionExtensions
         builder.Services.AddAuthentication(AuthSchemes.Configured)
             .AddScheme<AuthenticationSchemeOptions, ConfiguredAuthenticationHandler>(AuthSchemes.Configured, null)
             .AddScheme<AuthenticationSchemeOptions, DummyAuthenticationHandler>(AuthSchemes.Dummy, null)
-            .AddScheme<AuthenticationSchemeOptions, KerberosAuthenticationHandler>(AuthSchemes.Kerberos, null);
+            .AddScheme<AuthenticationSchemeOptions, KerberosAuthenticationHandler>(AuthSchemes.Kerberos, null)
+            .AddOidc();
         builder.Services.AddAuthorization();
         return builder;
     }

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using WaiverDb.Contracts;
 using WaiverDb.Service.Auth;
+using WaiverDb.Service.Auth.Oidc;
 
 namespace WaiverDb.Service.Settings;
 
@@ -37,6 +38,7 @@ public static class SettingsLoader
             MaxPageLimit = source.Integer("MAX_PAGE_LIMIT", 1000, 1, 100_000),
             Kerberos = KerberosSettings.Read(source),
         };
+        settings = settings with { Oidc = OidcSettingsReader.Read(source, settings.AuthMethods, development) };
 
         if (source.Problems.Count > 0)
         {

@@ -37,6 +37,9 @@ public sealed record WaiverDbSettings
     public int MaxPageLimit { get; init; } = 1000;
 
     public KerberosSettings Kerberos { get; init; } = new();
+
+    /// <summary>The OIDC method's settings; null unless <see cref="AuthMethods"/> includes OIDC.</summary>
+    public Auth.Oidc.OidcSettings? Oidc { get; init; }
 }
 
 /// <summary>Where the database is and how long to wait for it.</summary>
