@@ -37,6 +37,7 @@ public static class ServiceCollectionExtensions
 
         services.AddSingleton<WaiverStore>();
         services.AddSingleton<PermissionChecker>();
+        services.AddSingleton<Auth.Ldap.LdapGroups>();
         services.AddScoped<WaiverCreator>();
         services.AddHttpClient<ResultsDbClient>((sp, client) =>
             client.Timeout = sp.GetRequiredService<WaiverDbSettings>().ResultsDbTimeout);

@@ -34,6 +34,7 @@ public static class SettingsLoader
             ResultsDbApiUrl = ReadUrl(source, "RESULTSDB_API_URL"),
             ResultsDbTimeout = TimeSpan.FromSeconds(source.Number("RESULTSDB_TIMEOUT", 10, 0.1, 600)),
             MaxPageLimit = source.Integer("MAX_PAGE_LIMIT", 1000, 1, 100_000),
+            Ldap = Auth.Ldap.LdapSettingsReader.Read(source),
         };
 
         if (source.Problems.Count > 0)
