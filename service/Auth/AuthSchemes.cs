@@ -42,6 +42,7 @@ public static class AuthSchemes
     public static readonly IReadOnlySet<AuthMethod> Available = new HashSet<AuthMethod>
     {
         AuthMethod.Dummy,
+        AuthMethod.Ssl,
     };
 
     /// <summary>The <c>WWW-Authenticate</c> challenge a client without credentials is sent for each method.</summary>

@@ -7,6 +7,7 @@ using Npgsql;
 using WaiverDb.Contracts;
 using WaiverDb.Contracts.Validation;
 using WaiverDb.Service.Auth;
+using WaiverDb.Service.Auth.Ssl;
 using WaiverDb.Service.Database;
 using WaiverDb.Service.Settings;
 using WaiverDb.Service.Waivers;
@@ -72,7 +73,8 @@ public static class ServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddAuthentication(AuthSchemes.Configured)
             .AddScheme<AuthenticationSchemeOptions, ConfiguredAuthenticationHandler>(AuthSchemes.Configured, null)
-            .AddScheme<AuthenticationSchemeOptions, DummyAuthenticationHandler>(AuthSchemes.Dummy, null);
+            .AddScheme<AuthenticationSchemeOptions, DummyAuthenticationHandler>(AuthSchemes.Dummy, null)
+            .AddWaiverDbSsl();
         builder.Services.AddAuthorization();
         return builder;
     }

@@ -22,10 +22,11 @@ public static class SettingsLoader
         var source = new SettingsSource(ReadFile(lookup("WAIVERDB_CONFIG")), lookup);
 
         var development = source.Bool("DEVELOPMENT", fallback: false);
+        var authMethods = ReadAuthMethods(source, development);
         var settings = new WaiverDbSettings
         {
             Development = development,
-            AuthMethods = ReadAuthMethods(source, development),
+            AuthMethods = authMethods,
             Database = ReadDatabase(source),
             Superusers = source.StringList("SUPERUSERS"),
             Permissions = ReadPermissions(source),
@@ -35,6 +36,7 @@ public static class SettingsLoader
             ResultsDbTimeout = TimeSpan.FromSeconds(source.Number("RESULTSDB_TIMEOUT", 10, 0.1, 600)),
             MaxPageLimit = source.Integer("MAX_PAGE_LIMIT", 1000, 1, 100_000),
             Ldap = Auth.Ldap.LdapSettingsReader.Read(source),
+            Ssl = Auth.Ssl.SslSettingsReader.Read(source, authMethods),
         };
 
         if (source.Problems.Count > 0)
@@ -92,7 +94,7 @@ public static class SettingsLoader
             {
                 source.Problem(key, $"the {name} method is not available in this release; use dummy in development");
             }
-            else if (!development)
+            else if (method == AuthMethod.Dummy && !development)
             {
                 source.Problem(key, "dummy accepts any password, so it is refused unless DEVELOPMENT is true");
             }
