@@ -1,6 +1,11 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using WaiverDb.Contracts.Waivers;
+using WaiverDb.Service.Auth;
 using WaiverDb.Service.Tests.Infrastructure;
+using WaiverDb.Service.Waivers;
 
 namespace WaiverDb.Service.Tests;
 
@@ -37,5 +42,27 @@ public sealed class LdapOutageTests : ServiceFixture
     public async Task AUserListedByNameDoesNotNeedLdap()
     {
         Assert.Equal("erin", (string?)(await CreateAsync(WaiverBody("outage-2.fc40", "dist.rpmdeplint"), user: "erin"))["username"]);
+    }
+
+    [Fact]
+    public async Task GroupsFromTheCallersTokenAreCheckedBeforeLdap()
+    {
+        // The dummy method carries no groups; a token method would put them in the "groups" claim.
+        using var scope = Application.Services.CreateScope();
+        var creator = scope.ServiceProvider.GetRequiredService<WaiverCreator>();
+        var request = new CreateWaiverRequest
+        {
+            SubjectType = "koji_build",
+            SubjectIdentifier = "outage-3.fc40",
+            Testcase = "dist.rpmdeplint",
+            ProductVersion = "fedora-40",
+            Comment = "ok",
+        };
+
+        var granted = await creator.CreateAsync([request], new CurrentUser("alice", ["packagers"]), CancellationToken.None);
+        var needsLdap = await creator.CreateAsync([request], new CurrentUser("alice", ["qa"]), CancellationToken.None);
+
+        Assert.Equal(("alice", StatusCodes.Status201Created), (Assert.Single(granted.Created!).Username, granted.Status));
+        Assert.Equal(StatusCodes.Status502BadGateway, needsLdap.Status);
     }
 }
