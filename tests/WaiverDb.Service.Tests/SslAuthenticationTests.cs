@@ -204,6 +204,20 @@ public sealed class SslService : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        // xunit does not dispose a fixture whose start failed: clean up here.
+        try
+        {
+            await StartAsync();
+        }
+        catch
+        {
+            await DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task StartAsync()
+    {
         Directory.CreateDirectory(_directory);
         Authority = TestCertificates.CreateAuthority("CN=WaiverDB Test Client CA,O=Example Org");
         Server = TestCertificates.CreateServer(TestCertificates.CreateAuthority("CN=WaiverDB Test Server CA"));
@@ -241,7 +255,10 @@ public sealed class SslService : IAsyncLifetime
             await _postgres.DropDatabaseAsync(_database);
         }
 
-        Directory.Delete(_directory, recursive: true);
+        if (Directory.Exists(_directory))
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
     }
 
     private async Task WaitUntilHealthyAsync()

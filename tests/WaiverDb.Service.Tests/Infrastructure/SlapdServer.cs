@@ -29,6 +29,20 @@ public sealed class SlapdServer : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        // xunit does not dispose a fixture whose start failed: clean up here.
+        try
+        {
+            await StartAsync();
+        }
+        catch
+        {
+            await DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task StartAsync()
+    {
         if (!File.Exists(Slapd) || !File.Exists("/usr/bin/ldapadd"))
         {
             throw new InvalidOperationException(
