@@ -15,7 +15,7 @@ public sealed class SlapdServer : IAsyncLifetime
 {
     public const string Suffix = "dc=example,dc=com";
     public const string AdminDn = "cn=admin," + Suffix;
-    private const string AdminPassword = "admin-secret";
+    public const string AdminPassword = "admin-secret";
     private const string Slapd = "/usr/sbin/slapd";
 
     private readonly string _directory = Path.Combine(Path.GetTempPath(), $"waiverdb-slapd-{Guid.NewGuid():N}");
