@@ -44,6 +44,7 @@ public static class AuthSchemes
         AuthMethod.Dummy,
         AuthMethod.Kerberos,
         AuthMethod.Oidc,
+        AuthMethod.Ssl,
     };
 
     /// <summary>The <c>WWW-Authenticate</c> challenge a client without credentials is sent for each method.</summary>

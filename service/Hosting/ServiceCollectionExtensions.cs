@@ -9,6 +9,7 @@ using WaiverDb.Contracts.Validation;
 using WaiverDb.Service.Auth;
 using WaiverDb.Service.Auth.Kerberos;
 using WaiverDb.Service.Auth.Oidc;
+using WaiverDb.Service.Auth.Ssl;
 using WaiverDb.Service.Database;
 using WaiverDb.Service.Settings;
 using WaiverDb.Service.Waivers;
@@ -39,6 +40,7 @@ public static class ServiceCollectionExtensions
 
         services.AddSingleton<WaiverStore>();
         services.AddSingleton<PermissionChecker>();
+        services.AddSingleton<Auth.Ldap.LdapGroups>();
         services.AddScoped<WaiverCreator>();
         services.AddHttpClient<ResultsDbClient>((sp, client) =>
             client.Timeout = sp.GetRequiredService<WaiverDbSettings>().ResultsDbTimeout);
@@ -79,7 +81,8 @@ public static class ServiceCollectionExtensions
             .AddScheme<AuthenticationSchemeOptions, ConfiguredAuthenticationHandler>(AuthSchemes.Configured, null)
             .AddScheme<AuthenticationSchemeOptions, DummyAuthenticationHandler>(AuthSchemes.Dummy, null)
             .AddScheme<AuthenticationSchemeOptions, KerberosAuthenticationHandler>(AuthSchemes.Kerberos, null)
-            .AddOidc();
+            .AddOidc()
+            .AddWaiverDbSsl();
         builder.Services.AddAuthorization();
         return builder;
     }

@@ -23,10 +23,11 @@ public static class SettingsLoader
         var source = new SettingsSource(ReadFile(lookup("WAIVERDB_CONFIG")), lookup);
 
         var development = source.Bool("DEVELOPMENT", fallback: false);
+        var authMethods = ReadAuthMethods(source, development);
         var settings = new WaiverDbSettings
         {
             Development = development,
-            AuthMethods = ReadAuthMethods(source, development),
+            AuthMethods = authMethods,
             Database = ReadDatabase(source),
             Superusers = source.StringList("SUPERUSERS"),
             Permissions = ReadPermissions(source),
@@ -37,6 +38,8 @@ public static class SettingsLoader
             ResultsDbTimeout = TimeSpan.FromSeconds(source.Number("RESULTSDB_TIMEOUT", 10, 0.1, 600)),
             MaxPageLimit = source.Integer("MAX_PAGE_LIMIT", 1000, 1, 100_000),
             Kerberos = KerberosSettings.Read(source),
+            Ldap = Auth.Ldap.LdapSettingsReader.Read(source),
+            Ssl = Auth.Ssl.SslSettingsReader.Read(source, authMethods),
         };
         settings = settings with { Oidc = OidcSettingsReader.Read(source, settings.AuthMethods, development) };
 

@@ -33,6 +33,10 @@ public sealed record WaiverDbSettings
 
     public bool Development { get; init; }
 
+    public Auth.Ldap.LdapSettings Ldap { get; init; } = Auth.Ldap.LdapSettings.None;
+
+    public Auth.Ssl.SslSettings Ssl { get; init; } = Auth.Ssl.SslSettings.None;
+
     /// <summary>The largest <c>limit</c> a page of <c>GET /waivers/</c> may ask for.</summary>
     public int MaxPageLimit { get; init; } = 1000;
 

@@ -1,6 +1,7 @@
 using WaiverDb.Contracts;
 using WaiverDb.Contracts.Waivers;
 using WaiverDb.Service.Auth;
+using WaiverDb.Service.Auth.Ldap;
 using WaiverDb.Service.Settings;
 
 namespace WaiverDb.Service.Waivers;
@@ -16,13 +17,27 @@ public sealed record CreateOutcome(IReadOnlyList<Waiver>? Created, int Status = 
 /// <c>result_id</c>), decides who the waiver is for (proxying through <c>SUPERUSERS</c>),
 /// checks that user's permission for the test case, and stores all of them or none.
 /// </summary>
-public sealed class WaiverCreator(WaiverStore store, ResultsDbClient resultsDb, PermissionChecker permissions, WaiverDbSettings settings)
+public sealed class WaiverCreator(WaiverStore store, ResultsDbClient resultsDb, PermissionChecker permissions, WaiverDbSettings settings,
+    LdapGroups ldap)
 {
     public async Task<CreateOutcome> CreateAsync(IReadOnlyList<CreateWaiverRequest> requests, CurrentUser caller, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(requests);
         ArgumentNullException.ThrowIfNull(caller);
         var waivers = new List<NewWaiver>(requests.Count);
+
+        // One LDAP lookup per user and request, even with the cache turned off.
+        var ldapGroups = new Dictionary<string, IReadOnlySet<string>>(StringComparer.Ordinal);
+        async Task<IReadOnlySet<string>> LdapGroupsOf(string user)
+        {
+            if (!ldapGroups.TryGetValue(user, out var found))
+            {
+                ldapGroups[user] = found = await ldap.GroupsOfAsync(user, ct);
+            }
+
+            return found;
+        }
+
         foreach (var request in requests)
         {
             var (user, proxiedBy) = (caller.Name, (string?)null);
@@ -43,11 +58,22 @@ public sealed class WaiverCreator(WaiverStore store, ResultsDbClient resultsDb, 
             }
 
             // The check is for the user the waiver is recorded for: a proxy cannot lend its
-            // own rights. A proxied user's groups are unknown here (they are the caller's).
+            // own rights. A proxied user's groups are unknown here (they are the caller's),
+            // so they come from LDAP only; LDAP is the fallback for everyone.
             var groups = proxiedBy is null ? caller.Groups : [];
             if (!permissions.MayWaive(user, groups, subject!.Testcase))
             {
-                return CreateOutcome.Refused(StatusCodes.Status403Forbidden, PermissionChecker.DeniedMessage(user, subject.Testcase));
+                try
+                {
+                    if (!ldap.Enabled || !permissions.MayWaive(user, await LdapGroupsOf(user), subject.Testcase))
+                    {
+                        return CreateOutcome.Refused(StatusCodes.Status403Forbidden, PermissionChecker.DeniedMessage(user, subject.Testcase));
+                    }
+                }
+                catch (LdapUnavailableException e)
+                {
+                    return CreateOutcome.Refused(StatusCodes.Status502BadGateway, e.Message);
+                }
             }
 
             waivers.Add(new NewWaiver(subject.SubjectType, subject.SubjectIdentifier, subject.Testcase, subject.Scenario,

@@ -1,0 +1,253 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace WaiverDb.Service.Tests.Infrastructure;
+
+/// <summary>
+/// A throwaway OpenLDAP server (Debian's <c>slapd</c>) on a free loopback port, with its
+/// configuration and mdb database in a temporary folder, seeded with a group tree:
+/// <c>ou=groups</c> (packagers: alice, frank; qa: bob) and <c>ou=teams</c> (kernel-team:
+/// carol; release-team: dave). As root it runs as the <c>openldap</c> user.
+/// </summary>
+public sealed class SlapdServer : IAsyncLifetime
+{
+    public const string Suffix = "dc=example,dc=com";
+    public const string AdminDn = "cn=admin," + Suffix;
+    public const string AdminPassword = "admin-secret";
+    private const string Slapd = "/usr/sbin/slapd";
+
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), $"waiverdb-slapd-{Guid.NewGuid():N}");
+    private readonly StringBuilder _output = new();
+    private Process? _process;
+
+    public int Port { get; private set; }
+
+    /// <summary>The value for <c>LDAP_HOST</c>.</summary>
+    public string Uri => $"ldap://127.0.0.1:{Port}";
+
+    public async Task InitializeAsync()
+    {
+        // xunit does not dispose a fixture whose start failed: clean up here.
+        try
+        {
+            await StartAsync();
+        }
+        catch
+        {
+            await DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task StartAsync()
+    {
+        if (!File.Exists(Slapd) || !File.Exists("/usr/bin/ldapadd"))
+        {
+            throw new InvalidOperationException(
+                "slapd and ldapadd are required for the LDAP tests: apt-get install slapd ldap-utils (as .ci/run does)");
+        }
+
+        var data = Path.Combine(_directory, "data");
+        Directory.CreateDirectory(data);
+        var config = Path.Combine(_directory, "slapd.conf");
+        await File.WriteAllTextAsync(config, $"""
+            include /etc/ldap/schema/core.schema
+            include /etc/ldap/schema/cosine.schema
+            include /etc/ldap/schema/nis.schema
+            include /etc/ldap/schema/inetorgperson.schema
+            modulepath /usr/lib/ldap
+            moduleload back_mdb
+            pidfile {_directory}/slapd.pid
+            database mdb
+            maxsize 10485760
+            suffix "{Suffix}"
+            rootdn "{AdminDn}"
+            rootpw {AdminPassword}
+            directory {data}
+            access to * by * read
+            """);
+
+        var runAs = new List<string>();
+        if (Environment.UserName == "root")
+        {
+            await RunAsync("chown", ["-R", "openldap:openldap", _directory]);
+            runAs.AddRange(["-u", "openldap", "-g", "openldap"]);
+        }
+
+        Port = FreePort();
+        var info = new ProcessStartInfo(Slapd) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var argument in new[] { "-d", "0", "-h", $"ldap://127.0.0.1:{Port}/", "-f", config }.Concat(runAs))
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        _process = Process.Start(info) ?? throw new InvalidOperationException("could not start slapd");
+        _process.OutputDataReceived += (_, e) => Append(e.Data);
+        _process.ErrorDataReceived += (_, e) => Append(e.Data);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+
+        // ldapadd is also the readiness probe: it fails until slapd listens.
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"slapd exited with {_process.ExitCode}: {Output}");
+            }
+
+            if (await TryModifyAsync("ldapadd", Seed) is not { } failure)
+            {
+                return;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"slapd did not accept the seed: {failure}\n{Output}");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>Applies <paramref name="ldif"/> with <c>ldapmodify</c> as the admin.</summary>
+    public async Task ModifyAsync(string ldif)
+    {
+        if (await TryModifyAsync("ldapmodify", ldif) is { } failure)
+        {
+            throw new InvalidOperationException(failure);
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_process is { HasExited: false })
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process?.Dispose();
+        if (Directory.Exists(_directory))
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+    }
+
+    private string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    private const string Seed = $"""
+        dn: {Suffix}
+        objectClass: dcObject
+        objectClass: organization
+        dc: example
+        o: Example
+
+        dn: ou=groups,{Suffix}
+        objectClass: organizationalUnit
+        ou: groups
+
+        dn: cn=packagers,ou=groups,{Suffix}
+        objectClass: posixGroup
+        cn: packagers
+        gidNumber: 1001
+        memberUid: alice
+        memberUid: frank
+
+        dn: cn=qa,ou=groups,{Suffix}
+        objectClass: posixGroup
+        cn: qa
+        gidNumber: 1002
+        memberUid: bob
+
+        dn: ou=teams,{Suffix}
+        objectClass: organizationalUnit
+        ou: teams
+
+        dn: cn=kernel-team,ou=teams,{Suffix}
+        objectClass: posixGroup
+        cn: kernel-team
+        gidNumber: 2001
+        memberUid: carol
+
+        dn: cn=release-team,ou=teams,{Suffix}
+        objectClass: posixGroup
+        cn: release-team
+        gidNumber: 2002
+        memberUid: dave
+
+        """;
+
+    /// <summary>Runs an ldap-utils tool with <paramref name="ldif"/> on stdin; null on success, else what it said.</summary>
+    private async Task<string?> TryModifyAsync(string tool, string ldif)
+    {
+        var info = new ProcessStartInfo(tool)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in new[] { "-x", "-H", Uri, "-D", AdminDn, "-w", AdminPassword })
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {tool}");
+        await process.StandardInput.WriteAsync(ldif);
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return process.ExitCode == 0 ? null : $"{tool} exited with {process.ExitCode}: {await stdout}{await stderr}";
+    }
+
+    private static async Task RunAsync(string program, string[] arguments)
+    {
+        var info = new ProcessStartInfo(program) { UseShellExecute = false, RedirectStandardError = true };
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {program}");
+        var error = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{program} exited with {process.ExitCode}: {error}");
+        }
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+    }
+
+    /// <summary>A loopback port nothing listens on (for now).</summary>
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
