@@ -38,22 +38,14 @@ public static class AuthSchemes
         _ => throw new ArgumentOutOfRangeException(nameof(method)),
     };
 
-    /// <summary>The methods this build can authenticate with; settings naming another are refused.</summary>
-    public static readonly IReadOnlySet<AuthMethod> Available = new HashSet<AuthMethod>
-    {
-        AuthMethod.Dummy,
-        AuthMethod.Kerberos,
-        AuthMethod.Oidc,
-        AuthMethod.Ssl,
-    };
-
     /// <summary>The <c>WWW-Authenticate</c> challenge a client without credentials is sent for each method.</summary>
-    public static string ChallengeFor(AuthMethod method) => method switch
+    /// <remarks>A client certificate is not asked for by a header (TLS does it), so SSL has none.</remarks>
+    public static string? ChallengeFor(AuthMethod method) => method switch
     {
         AuthMethod.Dummy => "Basic realm=\"dummy\"",
         AuthMethod.Oidc => "Bearer",
         AuthMethod.Kerberos => "Negotiate",
-        AuthMethod.Ssl => "Basic realm=\"ssl\"",
+        AuthMethod.Ssl => null,
         _ => throw new ArgumentOutOfRangeException(nameof(method)),
     };
 }

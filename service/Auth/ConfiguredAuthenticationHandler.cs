@@ -42,9 +42,9 @@ public sealed class ConfiguredAuthenticationHandler(
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
-        foreach (var method in settings.AuthMethods)
+        foreach (var challenge in settings.AuthMethods.Select(AuthSchemes.ChallengeFor).OfType<string>())
         {
-            Response.Headers.Append("WWW-Authenticate", AuthSchemes.ChallengeFor(method));
+            Response.Headers.Append("WWW-Authenticate", challenge);
         }
 
         var accepted = string.Join(", ", settings.AuthMethods.Select(AuthSchemes.SettingName));

@@ -94,10 +94,6 @@ public static class SettingsLoader
             {
                 source.Problem(key, $"unknown method '{name}' (known: OIDC, Kerberos, SSL, dummy)");
             }
-            else if (!AuthSchemes.Available.Contains(method.Value))
-            {
-                source.Problem(key, $"the {name} method is not available in this release; use dummy in development");
-            }
             else if (method == AuthMethod.Dummy && !development)
             {
                 source.Problem(key, "dummy accepts any password, so it is refused unless DEVELOPMENT is true");

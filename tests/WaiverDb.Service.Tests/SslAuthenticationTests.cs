@@ -65,7 +65,7 @@ public sealed class SslAuthenticationTests(SslService fixture) : IClassFixture<S
     }
 
     [Fact]
-    public async Task NoCertificateIsAnUnauthorizedWithTheChallenge()
+    public async Task NoCertificateIsAnUnauthorizedSayingWhatIsAccepted()
     {
         using var client = HttpsClient(certificate: null);
 
