@@ -95,6 +95,19 @@ public sealed class OidcLoginTests : IDisposable
     }
 
     [Fact]
+    public async Task AProviderWrittenWithATrailingSlashIsTheSameIssuer()
+    {
+        // Upstream's Fedora client.conf has oidc_id_provider = https://id.fedoraproject.org/openidc/
+        AnswerTokens();
+        var config = OidcConfig(secret: "s3cret", provider: Issuer + "/");
+
+        var run = await _cli.RunAsync($"about -C {config}");
+
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Single(TokenRequests());
+    }
+
+    [Fact]
     public async Task ASecondRunTakesTheTokenFromTheCacheOnlyTheUserCanRead()
     {
         AnswerTokens();
