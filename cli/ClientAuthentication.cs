@@ -7,7 +7,8 @@ namespace WaiverDb.Cli;
 /// <summary>
 /// The HTTP client for the configured <c>auth_method</c>: <c>Kerberos</c> sends the user's
 /// ticket (SPNEGO, from the credential cache <c>kinit</c> fills), <c>dummy</c> HTTP Basic for
-/// development. Requests time out after 60 seconds, as upstream's did.
+/// development; <c>OIDC</c> adds nothing here, <see cref="WaiverDbClient"/> sets the bearer token
+/// <see cref="OidcLogin"/> gets. Requests time out after 60 seconds, as upstream's did.
 /// </summary>
 public static class ClientAuthentication
 {
@@ -25,17 +26,10 @@ public static class ClientAuthentication
         };
         var http = new HttpClient(handler, disposeHandler: true) { Timeout = TimeSpan.FromSeconds(60) };
         http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("waiverdb-cli", typeof(ClientAuthentication).Assembly.GetName().Version?.ToString(3)));
-        switch (config.AuthMethod)
+        if (config.AuthMethod == "dummy")
         {
-            case "dummy":
-                http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(
-                    "Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(config.DummyUser + ":pass")));
-                break;
-            case "OIDC":
-                http.Dispose();
-                throw new CliException(
-                    "OIDC login is not available in this version of waiverdb-cli; use auth_method = Kerberos, or the web form",
-                    ExitCodes.Usage);
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(
+                "Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(config.DummyUser + ":pass")));
         }
 
         return http;

@@ -17,6 +17,11 @@ internal static class CommandRunner
         catch (CliException e)
         {
             await context.Error.WriteLineAsync("Error: " + e.Message);
+            if (e.InnerException is not null && parse.GetValue(CommonOptions.Verbose))
+            {
+                await context.Error.WriteLineAsync(e.InnerException.ToString());
+            }
+
             return e.ExitCode;
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -36,6 +41,9 @@ internal static class CommandRunner
     {
         var config = ClientConfig.Load(parse.GetValue(CommonOptions.ConfigFile), parse.GetValue(CommonOptions.ApiUrl), context.Environment, problemExitCode);
         var http = ClientAuthentication.CreateHttpClient(config, context);
-        return (config, new WaiverDbClient(http, config.ApiUrl), http);
+        var oidc = config.AuthMethod == "OIDC"
+            ? new OidcLogin(config, context, http, parse.GetValue(CommonOptions.DeviceCode), parse.GetValue(CommonOptions.Relogin))
+            : null;
+        return (config, new WaiverDbClient(http, config.ApiUrl, oidc), http);
     }
 }

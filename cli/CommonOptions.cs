@@ -29,6 +29,18 @@ public static class CommonOptions
         Recursive = true,
     };
 
+    public static readonly Option<bool> DeviceCode = new("--device-code")
+    {
+        Description = "OIDC: log in with a code to enter on another device instead of opening a browser (the default without a display)",
+        Recursive = true,
+    };
+
+    public static readonly Option<bool> Relogin = new("--relogin")
+    {
+        Description = "OIDC: forget the cached login and log in again",
+        Recursive = true,
+    };
+
     public static void AddTo(Command command)
     {
         ArgumentNullException.ThrowIfNull(command);
@@ -36,5 +48,7 @@ public static class CommonOptions
         command.Options.Add(ApiUrl);
         command.Options.Add(Json);
         command.Options.Add(Verbose);
+        command.Options.Add(DeviceCode);
+        command.Options.Add(Relogin);
     }
 }

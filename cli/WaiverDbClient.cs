@@ -13,9 +13,10 @@ namespace WaiverDb.Cli;
 
 /// <summary>
 /// The API v1.0 as the tool uses it, over the shared contracts. A refusal becomes a
-/// <see cref="CliException"/> carrying the server's <c>message</c> and the exit status.
+/// <see cref="CliException"/> carrying the server's <c>message</c> and the exit status. With
+/// <paramref name="oidc"/>, every request carries its bearer token.
 /// </summary>
-public sealed class WaiverDbClient(HttpClient http, Uri apiUrl)
+public sealed class WaiverDbClient(HttpClient http, Uri apiUrl, OidcLogin? oidc = null)
 {
     // Requests leave out absent fields rather than sending nulls.
     private static readonly JsonSerializerOptions RequestOptions = new(WaiverDbJsonContext.Default.Options)
@@ -93,6 +94,12 @@ public sealed class WaiverDbClient(HttpClient http, Uri apiUrl)
         var url = new Uri(apiUrl, path);
         using var request = new HttpRequestMessage(method, url) { Content = content };
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        if (oidc is not null)
+        {
+            // Outside the request's timeout: a login in the browser takes as long as the user needs.
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await oidc.GetAccessTokenAsync(ct));
+        }
+
         try
         {
             return await http.SendAsync(request, ct);
@@ -109,7 +116,7 @@ public sealed class WaiverDbClient(HttpClient http, Uri apiUrl)
         }
     }
 
-    private static async Task<T> ReadAsync<T>(HttpResponseMessage response, JsonTypeInfo<T> type, string failure, CancellationToken ct)
+    private async Task<T> ReadAsync<T>(HttpResponseMessage response, JsonTypeInfo<T> type, string failure, CancellationToken ct)
     {
         var text = await response.Content.ReadAsStringAsync(ct);
         if (!response.IsSuccessStatusCode)
@@ -117,7 +124,8 @@ public sealed class WaiverDbClient(HttpClient http, Uri apiUrl)
             var status = response.StatusCode is HttpStatusCode.Unauthorized || (int)response.StatusCode >= 500
                 ? ExitCodes.Unavailable
                 : ExitCodes.Refused;
-            throw new CliException($"{failure}: {ErrorMessage(text, response)}", status) { Data = { ["status"] = (int)response.StatusCode } };
+            var hint = response.StatusCode is HttpStatusCode.Unauthorized && oidc is not null ? " — " + OidcLogin.RefusedHint : string.Empty;
+            throw new CliException($"{failure}: {ErrorMessage(text, response)}{hint}", status) { Data = { ["status"] = (int)response.StatusCode } };
         }
 
         try

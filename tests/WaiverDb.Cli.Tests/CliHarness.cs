@@ -22,6 +22,9 @@ public sealed class CliHarness : IDisposable
     /// <summary>Environment variables the tool sees (HOME is the harness's folder, so no user config leaks in).</summary>
     public Dictionary<string, string?> Environment { get; }
 
+    /// <summary>The HTTP handler the tool uses for every request (default: its own), e.g. to trust a test server's certificate.</summary>
+    public Func<HttpMessageHandler>? HttpHandler { get; set; }
+
     /// <summary>Writes a client.conf and returns its path.</summary>
     public string Config(string contents, string name = "client.conf")
     {
@@ -45,7 +48,7 @@ public sealed class CliHarness : IDisposable
         using var output = new StringWriter();
         using var error = new StringWriter();
         using var input = new StringReader(stdin);
-        var context = new CliContext(output, error, input, key => Environment.GetValueOrDefault(key));
+        var context = new CliContext(output, error, input, key => Environment.GetValueOrDefault(key), HttpHandler);
         var exit = await WaiverDbCli.RunAsync(Split(commandLine), context);
         return new CliRun(exit, output.ToString(), error.ToString());
     }

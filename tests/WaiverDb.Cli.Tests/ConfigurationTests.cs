@@ -100,14 +100,17 @@ public sealed class ConfigurationTests : IDisposable
     }
 
     [Fact]
-    public async Task OidcIsRefusedWithAClearMessageUntilItIsAvailable()
+    public async Task OidcLogsInBeforeTheFirstRequestAndSendsNothingWithoutAToken()
     {
-        var config = _cli.Config($"[waiverdb]\napi_url = {_server.Url}/api/v1.0\nauth_method = OIDC\noidc_id_provider = https://id.example\noidc_client_id = waiverdb\noidc_scopes = openid\n");
+        // Nothing listens on port 9: the login fails, and the service is not asked anything.
+        var config = _cli.Config($"[waiverdb]\napi_url = {_server.Url}/api/v1.0\nauth_method = OIDC\noidc_id_provider = https://127.0.0.1:9/openidc\noidc_client_id = waiverdb\noidc_client_secret = s\noidc_scopes = openid\n");
+        _cli.Environment["XDG_CACHE_HOME"] = Path.GetDirectoryName(config);
 
         var run = await _cli.RunAsync($"about -C {config}");
 
-        Assert.Equal(2, run.ExitCode);
-        Assert.StartsWith("Error: OIDC login is not available in this version of waiverdb-cli", run.Error, StringComparison.Ordinal);
+        Assert.Equal(3, run.ExitCode);
+        Assert.StartsWith("Error: ", run.Error, StringComparison.Ordinal);
+        Assert.Contains("https://127.0.0.1:9/openidc", run.Error, StringComparison.Ordinal);
         Assert.Empty(_server.LogEntries);
     }
 
