@@ -102,6 +102,64 @@ public sealed class LdapSettingsTests
         Assert.Equal(["LDAP_BIND_DN: LDAP_BIND_DN and LDAP_BIND_PASSWORD are given together or not at all"], problem.Problems);
     }
 
+    [Fact]
+    public void TheBindMethodIsSimpleWithABindDnAndAnonymousWithout()
+    {
+        var simple = Load(s =>
+        {
+            s["LDAP_HOST"] = "ldap://ldap.example.com";
+            s["LDAP_BASE"] = "dc=example,dc=com";
+            s["LDAP_BIND_DN"] = "cn=waiverdb,dc=example,dc=com";
+            s["LDAP_BIND_PASSWORD"] = "secret";
+        }).Ldap;
+        var anonymous = Load(s =>
+        {
+            s["LDAP_HOST"] = "ldap://ldap.example.com";
+            s["LDAP_BASE"] = "dc=example,dc=com";
+        }).Ldap;
+
+        Assert.Equal((LdapBindMethod.Simple, "cn=waiverdb,dc=example,dc=com"), (simple.BindMethod, simple.BindDn));
+        Assert.Equal(LdapBindMethod.Anonymous, anonymous.BindMethod);
+    }
+
+    [Theory]
+    [InlineData("GSSAPI")]
+    [InlineData("gssapi")]
+    public void GssapiIsReadWithTheClientKeytab(string method)
+    {
+        var ldap = Load(s =>
+        {
+            s["LDAP_HOST"] = "ldap://ldap.example.com";
+            s["LDAP_BASE"] = "dc=example,dc=com";
+            s["LDAP_BIND_METHOD"] = method;
+            s["KRB5_CLIENT_KTNAME"] = "FILE:/etc/waiverdb/client.keytab";
+        }).Ldap;
+
+        Assert.Equal((LdapBindMethod.Gssapi, "FILE:/etc/waiverdb/client.keytab", null), (ldap.BindMethod, ldap.ClientKeytab, ldap.BindDn));
+    }
+
+    [Theory]
+    [InlineData("GSSAPI", true, "LDAP_BIND_METHOD: GSSAPI binds with Kerberos credentials (KRB5_CLIENT_KTNAME or KRB5CCNAME), not LDAP_BIND_DN and LDAP_BIND_PASSWORD: remove them or choose simple")]
+    [InlineData("anonymous", true, "LDAP_BIND_METHOD: anonymous contradicts LDAP_BIND_DN and LDAP_BIND_PASSWORD: remove them or choose simple")]
+    [InlineData("simple", false, "LDAP_BIND_METHOD: simple needs LDAP_BIND_DN and LDAP_BIND_PASSWORD")]
+    [InlineData("kerberos", false, "LDAP_BIND_METHOD: 'kerberos' is not one of anonymous, simple, GSSAPI")]
+    public void ABindMethodThatTheOtherBindSettingsContradictIsRefused(string method, bool withBindDn, string expected)
+    {
+        var problem = Assert.Throws<SettingsException>(() => Load(s =>
+        {
+            s["LDAP_HOST"] = "ldap://ldap.example.com";
+            s["LDAP_BASE"] = "dc=example,dc=com";
+            s["LDAP_BIND_METHOD"] = method;
+            if (withBindDn)
+            {
+                s["LDAP_BIND_DN"] = "cn=waiverdb,dc=example,dc=com";
+                s["LDAP_BIND_PASSWORD"] = "secret";
+            }
+        }));
+
+        Assert.Equal([expected], problem.Problems);
+    }
+
     [Theory]
     [InlineData("alice", "alice")]
     [InlineData("*", @"\2a")]

@@ -4,38 +4,44 @@ using System.Text;
 namespace WaiverDb.Service.Auth.Kerberos;
 
 /// <summary>
-/// Puts a <c>KRB5_KTNAME</c> from the settings file where GSSAPI reads it: the process's
-/// native environment. .NET's <see cref="Environment.SetEnvironmentVariable(string, string)"/>
+/// Puts a keytab from the settings file where GSSAPI reads it: the process's native
+/// environment (<c>KRB5_KTNAME</c> for the Kerberos method, <c>KRB5_CLIENT_KTNAME</c> for
+/// a GSSAPI bind to LDAP). .NET's <see cref="Environment.SetEnvironmentVariable(string, string)"/>
 /// changes only a managed copy on Linux, which libgssapi_krb5 never sees.
 /// </summary>
 internal static class KerberosEnvironment
 {
-    private const string KeytabVariable = "KRB5_KTNAME";
     private static readonly Lock Gate = new();
-    private static string? _exported;
+    private static readonly Dictionary<string, string> Exported = new(StringComparer.Ordinal);
 
-    public static void ExportKeytab(string? keytab)
+    /// <summary>The service's keytab (<c>KRB5_KTNAME</c>), which accepts Kerberos tickets.</summary>
+    public static void ExportKeytab(string? keytab) => Export("KRB5_KTNAME", keytab);
+
+    /// <summary>The client keytab (<c>KRB5_CLIENT_KTNAME</c>) MIT krb5 takes initial credentials from.</summary>
+    public static void ExportClientKeytab(string? keytab) => Export("KRB5_CLIENT_KTNAME", keytab);
+
+    private static void Export(string variable, string? value)
     {
-        if (keytab is null || keytab == _exported)
+        if (value is null)
         {
             return;
         }
 
         lock (Gate)
         {
-            if (keytab == _exported)
+            if (Exported.TryGetValue(variable, out var exported) && exported == value)
             {
                 return;
             }
 
             // Already in the environment the process started with: nothing to do.
-            if (Environment.GetEnvironmentVariable(KeytabVariable) != keytab)
+            if (Environment.GetEnvironmentVariable(variable) != value)
             {
-                SetNative(KeytabVariable, keytab);
-                Environment.SetEnvironmentVariable(KeytabVariable, keytab);
+                SetNative(variable, value);
+                Environment.SetEnvironmentVariable(variable, value);
             }
 
-            _exported = keytab;
+            Exported[variable] = value;
         }
     }
 

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.DirectoryServices.Protocols;
 using System.Net;
 using System.Text;
+using WaiverDb.Service.Auth.Kerberos;
 using WaiverDb.Service.Settings;
 
 namespace WaiverDb.Service.Auth.Ldap;
@@ -80,19 +81,19 @@ public sealed partial class LdapGroups(WaiverDbSettings settings, TimeProvider t
         {
             using var connection = new LdapConnection(new LdapDirectoryIdentifier(host.Host, port))
             {
-                AuthType = _settings.BindDn is null ? AuthType.Anonymous : AuthType.Basic,
+                // On Linux, Kerberos without explicit credentials is libldap's SASL GSSAPI
+                // bind (cyrus-sasl's GSSAPI module) with the credentials GSSAPI finds.
+                AuthType = _settings.BindMethod switch
+                {
+                    LdapBindMethod.Simple => AuthType.Basic,
+                    LdapBindMethod.Gssapi => AuthType.Kerberos,
+                    _ => AuthType.Anonymous,
+                },
                 Timeout = _settings.Timeout,
             };
             connection.SessionOptions.ProtocolVersion = 3;
             connection.SessionOptions.SecureSocketLayer = secure;
-            if (_settings.BindDn is { } dn)
-            {
-                connection.Bind(new NetworkCredential(dn, _settings.BindPassword));
-            }
-            else
-            {
-                connection.Bind();
-            }
+            Bind(connection);
 
             var groups = new HashSet<string>(StringComparer.Ordinal);
             var escaped = EscapeFilterValue(user);
@@ -122,6 +123,35 @@ public sealed partial class LdapGroups(WaiverDbSettings settings, TimeProvider t
         {
             LogFailed(logger, e, host);
             throw new LdapUnavailableException($"The LDAP group lookup at {host} failed: {e.Message}", e);
+        }
+    }
+
+    private void Bind(LdapConnection connection)
+    {
+        switch (_settings.BindMethod)
+        {
+            case LdapBindMethod.Simple:
+                connection.Bind(new NetworkCredential(_settings.BindDn, _settings.BindPassword));
+                break;
+            case LdapBindMethod.Gssapi:
+                KerberosEnvironment.ExportClientKeytab(_settings.ClientKeytab);
+                try
+                {
+                    connection.Bind();
+                }
+                catch (LdapException e) when (e.ErrorCode is not (81 or 85 or 91))
+                {
+                    // libldap's own message ("A local error occurred.") says little; the
+                    // diagnostic carries SASL's and GSSAPI's reason (no credentials, an
+                    // unknown server principal, a key that does not match, ...).
+                    var reason = string.IsNullOrWhiteSpace(e.ServerErrorMessage) ? e.Message : $"{e.Message} {e.ServerErrorMessage.Trim()}";
+                    throw new LdapException(e.ErrorCode, $"the GSSAPI bind was refused: {reason}", e);
+                }
+
+                break;
+            default:
+                connection.Bind();
+                break;
         }
     }
 

@@ -21,16 +21,38 @@ public sealed record LdapSettings
 
     public IReadOnlyList<LdapSearch> Searches { get; init; } = [];
 
-    /// <summary>The DN to bind as (simple bind); null binds anonymously.</summary>
+    /// <summary>How the service binds before it searches (<c>LDAP_BIND_METHOD</c>).</summary>
+    public LdapBindMethod BindMethod { get; init; } = LdapBindMethod.Anonymous;
+
+    /// <summary>The DN to bind as; set exactly when <see cref="BindMethod"/> is simple.</summary>
     public string? BindDn { get; init; }
 
     public string? BindPassword { get; init; }
+
+    /// <summary>
+    /// <c>KRB5_CLIENT_KTNAME</c> from the settings: the client keytab GSSAPI takes initial
+    /// credentials from for a GSSAPI bind. Null: the environment's, if any.
+    /// </summary>
+    public string? ClientKeytab { get; init; }
 
     /// <summary>How long connecting and each search may take.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>How long a user's groups are reused before LDAP is asked again.</summary>
     public TimeSpan CacheDuration { get; init; } = TimeSpan.FromSeconds(60);
+}
+
+/// <summary>How the service binds to LDAP before searching.</summary>
+public enum LdapBindMethod
+{
+    /// <summary>No bind: the searches run as the anonymous user.</summary>
+    Anonymous,
+
+    /// <summary>Simple bind with <c>LDAP_BIND_DN</c> and <c>LDAP_BIND_PASSWORD</c>.</summary>
+    Simple,
+
+    /// <summary>SASL GSSAPI (Kerberos) with the credentials GSSAPI finds: a client keytab or a credential cache.</summary>
+    Gssapi,
 }
 
 /// <summary>One entry of <c>LDAP_SEARCHES</c>: the matching entries' <c>cn</c> are the user's groups.</summary>

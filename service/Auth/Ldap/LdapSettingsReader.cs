@@ -12,6 +12,8 @@ internal static class LdapSettingsReader
         var cache = TimeSpan.FromSeconds(source.Number("LDAP_CACHE_SECONDS", 60, 0, 86_400));
         var bindDn = source.String("LDAP_BIND_DN");
         var bindPassword = source.String("LDAP_BIND_PASSWORD");
+        var bindMethodText = source.String("LDAP_BIND_METHOD");
+        var clientKeytab = source.String("KRB5_CLIENT_KTNAME");
         var searches = ReadSearches(source);
         if (string.IsNullOrWhiteSpace(hostText))
         {
@@ -35,15 +37,54 @@ internal static class LdapSettingsReader
             source.Problem("LDAP_BIND_DN", "LDAP_BIND_DN and LDAP_BIND_PASSWORD are given together or not at all");
         }
 
+        var bindMethod = ReadBindMethod(source, bindMethodText, hasBindDn: !string.IsNullOrEmpty(bindDn) || !string.IsNullOrEmpty(bindPassword));
         return new LdapSettings
         {
             Host = host,
             Searches = searches,
+            BindMethod = bindMethod,
+            ClientKeytab = bindMethod == LdapBindMethod.Gssapi && !string.IsNullOrWhiteSpace(clientKeytab) ? clientKeytab : null,
             BindDn = string.IsNullOrEmpty(bindDn) ? null : bindDn,
             BindPassword = string.IsNullOrEmpty(bindPassword) ? null : bindPassword,
             Timeout = timeout,
             CacheDuration = cache,
         };
+    }
+
+    // Default: simple when a bind DN is given, anonymous otherwise. A method that the
+    // bind DN and password contradict is refused rather than one of them ignored.
+    private static LdapBindMethod ReadBindMethod(SettingsSource source, string? text, bool hasBindDn)
+    {
+        const string key = "LDAP_BIND_METHOD";
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return hasBindDn ? LdapBindMethod.Simple : LdapBindMethod.Anonymous;
+        }
+
+        LdapBindMethod? method = text.Trim().ToUpperInvariant() switch
+        {
+            "ANONYMOUS" => LdapBindMethod.Anonymous,
+            "SIMPLE" => LdapBindMethod.Simple,
+            "GSSAPI" => LdapBindMethod.Gssapi,
+            _ => null,
+        };
+        switch (method)
+        {
+            case null:
+                source.Problem(key, $"'{text}' is not one of anonymous, simple, GSSAPI");
+                return LdapBindMethod.Anonymous;
+            case LdapBindMethod.Simple when !hasBindDn:
+                source.Problem(key, "simple needs LDAP_BIND_DN and LDAP_BIND_PASSWORD");
+                break;
+            case LdapBindMethod.Anonymous when hasBindDn:
+                source.Problem(key, "anonymous contradicts LDAP_BIND_DN and LDAP_BIND_PASSWORD: remove them or choose simple");
+                break;
+            case LdapBindMethod.Gssapi when hasBindDn:
+                source.Problem(key, "GSSAPI binds with Kerberos credentials (KRB5_CLIENT_KTNAME or KRB5CCNAME), not LDAP_BIND_DN and LDAP_BIND_PASSWORD: remove them or choose simple");
+                break;
+        }
+
+        return method.Value;
     }
 
     private static List<LdapSearch> ReadSearches(SettingsSource source)

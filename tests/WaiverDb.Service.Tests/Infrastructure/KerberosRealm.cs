@@ -107,6 +107,9 @@ public sealed class KerberosRealm : IAsyncDisposable
         return keytab;
     }
 
+    /// <summary>Gives <paramref name="principal"/> a new random key that no keytab holds: keytabs written before hold a stale key.</summary>
+    public Task RandomizeKeyAsync(string principal) => KadminAsync($"cpw -randkey {principal}");
+
     /// <summary>Runs kinit for <paramref name="principal"/> (password on stdin) into a new cache; returns its <c>KRB5CCNAME</c>.</summary>
     public async Task<string> KinitAsync(string principal, string password)
     {

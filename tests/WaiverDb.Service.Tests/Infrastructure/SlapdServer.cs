@@ -9,7 +9,8 @@ namespace WaiverDb.Service.Tests.Infrastructure;
 /// A throwaway OpenLDAP server (Debian's <c>slapd</c>) on a free loopback port, with its
 /// configuration and mdb database in a temporary folder, seeded with a group tree:
 /// <c>ou=groups</c> (packagers: alice, frank; qa: bob) and <c>ou=teams</c> (kernel-team:
-/// carol; release-team: dave). As root it runs as the <c>openldap</c> user.
+/// carol; release-team: dave). As root it runs as the <c>openldap</c> user. Anyone may read
+/// it, except the one <see cref="StartWithGssapiAsync"/> starts.
 /// </summary>
 public sealed class SlapdServer : IAsyncLifetime
 {
@@ -20,12 +21,40 @@ public sealed class SlapdServer : IAsyncLifetime
 
     private readonly string _directory = Path.Combine(Path.GetTempPath(), $"waiverdb-slapd-{Guid.NewGuid():N}");
     private readonly StringBuilder _output = new();
+    private readonly Gssapi? _gssapi;
     private Process? _process;
+
+    public SlapdServer()
+    {
+    }
+
+    private SlapdServer(Gssapi gssapi)
+    {
+        _gssapi = gssapi;
+    }
 
     public int Port { get; private set; }
 
     /// <summary>The value for <c>LDAP_HOST</c>.</summary>
     public string Uri => $"ldap://127.0.0.1:{Port}";
+
+    /// <summary>The value for <c>LDAP_HOST</c> by the name in the server's principal (<c>ldap/localhost</c>).</summary>
+    public string LocalhostUri => $"ldap://localhost:{Port}";
+
+    /// <summary>
+    /// Starts a server that accepts SASL GSSAPI binds in <paramref name="realm"/> with the key
+    /// of <c>ldap/localhost</c> from <paramref name="keytab"/> and the realm's client
+    /// configuration <paramref name="krb5Config"/>, and that lets only bound users read:
+    /// anonymous searches are refused.
+    /// </summary>
+    public static async Task<SlapdServer> StartWithGssapiAsync(string realm, string keytab, string krb5Config)
+    {
+        var server = new SlapdServer(new Gssapi(realm, keytab, krb5Config));
+        await server.InitializeAsync();
+        return server;
+    }
+
+    private sealed record Gssapi(string Realm, string Keytab, string Krb5Config);
 
     public async Task InitializeAsync()
     {
@@ -52,6 +81,24 @@ public sealed class SlapdServer : IAsyncLifetime
         var data = Path.Combine(_directory, "data");
         Directory.CreateDirectory(data);
         var config = Path.Combine(_directory, "slapd.conf");
+        var sasl = string.Empty;
+        var access = "access to * by * read";
+        var environment = new Dictionary<string, string>();
+        if (_gssapi is not null)
+        {
+            // Copies the server may read as openldap (the realm's folder is private). An
+            // identity that no authz-regexp maps is still an authenticated user.
+            var keytab = Path.Combine(_directory, "ldap.keytab");
+            var krb5Config = Path.Combine(_directory, "krb5.conf");
+            File.Copy(_gssapi.Keytab, keytab);
+            File.Copy(_gssapi.Krb5Config, krb5Config);
+            environment["KRB5_KTNAME"] = "FILE:" + keytab;
+            environment["KRB5_CONFIG"] = krb5Config;
+            environment["KRB5RCACHEDIR"] = _directory;
+            sasl = $"sasl-realm {_gssapi.Realm}\nsasl-host localhost";
+            access = "access to * by anonymous auth by users read";
+        }
+
         await File.WriteAllTextAsync(config, $"""
             include /etc/ldap/schema/core.schema
             include /etc/ldap/schema/cosine.schema
@@ -60,13 +107,14 @@ public sealed class SlapdServer : IAsyncLifetime
             modulepath /usr/lib/ldap
             moduleload back_mdb
             pidfile {_directory}/slapd.pid
+            {sasl}
             database mdb
             maxsize 10485760
             suffix "{Suffix}"
             rootdn "{AdminDn}"
             rootpw {AdminPassword}
             directory {data}
-            access to * by * read
+            {access}
             """);
 
         var runAs = new List<string>();
@@ -81,6 +129,16 @@ public sealed class SlapdServer : IAsyncLifetime
         foreach (var argument in new[] { "-d", "0", "-h", $"ldap://127.0.0.1:{Port}/", "-f", config }.Concat(runAs))
         {
             info.ArgumentList.Add(argument);
+        }
+
+        foreach (var key in new[] { "KRB5_CONFIG", "KRB5_KTNAME", "KRB5CCNAME", "KRB5_CLIENT_KTNAME" })
+        {
+            info.Environment.Remove(key);
+        }
+
+        foreach (var (key, value) in environment)
+        {
+            info.Environment[key] = value;
         }
 
         _process = Process.Start(info) ?? throw new InvalidOperationException("could not start slapd");
