@@ -8,6 +8,7 @@ try
 {
     var builder = WebApplication.CreateBuilder(args);
     builder.AddWaiverDbServices();
+    builder.AddStructuredLogging();
     builder.AddWaiverDbAuthentication();
 
     var app = builder.Build();
@@ -19,6 +20,7 @@ try
         return 0;
     }
 
+    app.UseRequestLogging();
     app.UseWaiverDbPipeline();
     app.MapHealthEndpoints();
     app.MapWaivers();

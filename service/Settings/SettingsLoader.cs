@@ -40,6 +40,8 @@ public static class SettingsLoader
             Kerberos = KerberosSettings.Read(source),
             Ldap = Auth.Ldap.LdapSettingsReader.Read(source),
             Ssl = Auth.Ssl.SslSettingsReader.Read(source, authMethods),
+            LogFormat = DeploymentSettings.ReadLogFormat(source),
+            TrustedProxies = DeploymentSettings.ReadTrustedProxies(source),
         };
         settings = settings with { Oidc = OidcSettingsReader.Read(source, settings.AuthMethods, development) };
 
