@@ -23,6 +23,7 @@ try
     app.UseRequestLogging();
     app.UseWaiverDbPipeline();
     app.MapHealthEndpoints();
+    app.MapLivenessEndpoint();
     app.MapWaivers();
     app.MapInfo();
     app.MapMetricsEndpoint();
