@@ -20,6 +20,7 @@ try
         return 0;
     }
 
+    app.UseTrustedProxies();
     app.UseRequestLogging();
     app.UseWaiverDbPipeline();
     app.MapHealthEndpoints();
