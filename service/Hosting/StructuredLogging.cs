@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Encodings.Web;
 using Microsoft.Extensions.Logging.Console;
 using WaiverDb.Service.Settings;
 
@@ -25,7 +26,8 @@ public static partial class StructuredLogging
         {
             options.UseUtcTimestamp = true;
             options.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
-            options.JsonWriterOptions = new() { Indented = false };
+            // Log lines are not HTML: keep '+' and non-ASCII user names readable and greppable.
+            options.JsonWriterOptions = new() { Indented = false, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
         });
         builder.Services.Configure<SimpleConsoleFormatterOptions>(options =>
         {
