@@ -9,6 +9,7 @@ try
     var builder = WebApplication.CreateBuilder(args);
     builder.AddWaiverDbServices();
     builder.AddStructuredLogging();
+    builder.AddTracing();
     builder.AddWaiverDbAuthentication();
 
     var app = builder.Build();

@@ -49,4 +49,26 @@ internal static class DeploymentSettings
 
         return networks;
     }
+
+    /// <summary>
+    /// <c>OTEL_EXPORTER_OTLP_METRICS_ENDPOINT</c>: where spans are sent over OTLP/HTTP, the
+    /// full URL (e.g. <c>http://collector:4318/v1/traces</c>), as upstream names and uses it.
+    /// </summary>
+    public static Uri? ReadOtlpEndpoint(SettingsSource source)
+    {
+        const string key = "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT";
+        var text = source.String(key);
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+        {
+            source.Problem(key, $"'{text}' is not an http(s) URL such as http://collector:4318/v1/traces");
+            return null;
+        }
+
+        return uri;
+    }
 }
