@@ -15,6 +15,13 @@ try
     var app = builder.Build();
     app.Services.GetRequiredService<WaiverDbSettings>();
 
+    if (args is ["check-config"])
+    {
+        // The settings were loaded and checked just above; invalid ones ended with status 2.
+        await Console.Out.WriteLineAsync("The settings are valid.");
+        return 0;
+    }
+
     if (args is ["migrate"])
     {
         await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync(CancellationToken.None);
