@@ -8,10 +8,19 @@ try
 {
     var builder = WebApplication.CreateBuilder(args);
     builder.AddWaiverDbServices();
+    builder.AddStructuredLogging();
+    builder.AddTracing();
     builder.AddWaiverDbAuthentication();
 
     var app = builder.Build();
     app.Services.GetRequiredService<WaiverDbSettings>();
+
+    if (args is ["check-config"])
+    {
+        // The settings were loaded and checked just above; invalid ones ended with status 2.
+        await Console.Out.WriteLineAsync("The settings are valid.");
+        return 0;
+    }
 
     if (args is ["migrate"])
     {
@@ -19,8 +28,11 @@ try
         return 0;
     }
 
+    app.UseTrustedProxies();
+    app.UseRequestLogging();
     app.UseWaiverDbPipeline();
     app.MapHealthEndpoints();
+    app.MapLivenessEndpoint();
     app.MapWaivers();
     app.MapInfo();
     app.MapMetricsEndpoint();

@@ -40,6 +40,10 @@ public static class SettingsLoader
             Kerberos = KerberosSettings.Read(source),
             Ldap = Auth.Ldap.LdapSettingsReader.Read(source),
             Ssl = Auth.Ssl.SslSettingsReader.Read(source, authMethods),
+            LogFormat = DeploymentSettings.ReadLogFormat(source),
+            TrustedProxies = DeploymentSettings.ReadTrustedProxies(source),
+            OtlpTracesEndpoint = DeploymentSettings.ReadOtlpEndpoint(source),
+            TracingServiceName = source.String("OTEL_EXPORTER_SERVICE_NAME") is { Length: > 0 } serviceName ? serviceName : "waiverdb",
         };
         settings = settings with { Oidc = OidcSettingsReader.Read(source, settings.AuthMethods, development) };
 

@@ -42,6 +42,18 @@ public sealed record WaiverDbSettings
 
     public KerberosSettings Kerberos { get; init; } = new();
 
+    /// <summary><c>LOG_FORMAT</c>: JSON lines (default) or plain text for development.</summary>
+    public LogFormat LogFormat { get; init; }
+
+    /// <summary><c>TRUSTED_PROXIES</c>: whose forwarded scheme and host make the absolute links (the OpenShift router's networks).</summary>
+    public IReadOnlyList<System.Net.IPNetwork> TrustedProxies { get; init; } = [];
+
+    /// <summary><c>OTEL_EXPORTER_OTLP_METRICS_ENDPOINT</c>: spans go there over OTLP/HTTP; null: no tracing.</summary>
+    public Uri? OtlpTracesEndpoint { get; init; }
+
+    /// <summary><c>OTEL_EXPORTER_SERVICE_NAME</c>: the service name on the spans.</summary>
+    public string TracingServiceName { get; init; } = "waiverdb";
+
     /// <summary>The OIDC method's settings; null unless <see cref="AuthMethods"/> includes OIDC.</summary>
     public Auth.Oidc.OidcSettings? Oidc { get; init; }
 }
