@@ -181,7 +181,7 @@ public sealed class PostgresServer : IAsyncDisposable
             // fsync=off only risks data on an OS crash; commits stay synchronous so that an
             // immediate (crash) shutdown keeps what the service was told is committed.
             "-c fsync=off -c full_page_writes=off",
-            "-c max_connections=300 -c max_wal_size=96MB -c min_wal_size=32MB");
+            "-c max_connections=1000 -c max_wal_size=96MB -c min_wal_size=32MB");
         return RunAsPostgresAsync("pg_ctl", ["-D", DataDirectory, "-l", Path.Combine(_directory!, "server.log"), "-w", "-t", "60", "-o", options, "start"]);
     }
 

@@ -28,8 +28,10 @@ public sealed class WaiverDbApplication : WebApplicationFactory<Program>
             ["DEVELOPMENT"] = true,
             ["AUTH_METHODS"] = new JsonArray("dummy"),
             ["SUPERUSERS"] = new JsonArray("bodhi"),
-            ["DATABASE_CONNECT_TIMEOUT"] = 3,
-            ["DATABASE_COMMAND_TIMEOUT"] = 10,
+            // Generous: a loaded CI machine must not turn a slow connect into a 503. The
+            // outage tests set short timeouts of their own.
+            ["DATABASE_CONNECT_TIMEOUT"] = 15,
+            ["DATABASE_COMMAND_TIMEOUT"] = 30,
         };
         change?.Invoke(settings);
         return settings;
