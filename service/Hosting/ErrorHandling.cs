@@ -22,7 +22,7 @@ public static class ErrorHandling
                 var status = exception is null ? StatusCodes.Status500InternalServerError : StatusFor(exception);
                 if (exception is NpgsqlException || status == StatusCodes.Status503ServiceUnavailable)
                 {
-                    Observability.DatabaseErrors.Inc();
+                    Observability.RecordDatabaseError();
                 }
 
                 var message = status switch

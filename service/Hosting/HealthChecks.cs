@@ -25,7 +25,7 @@ public static class HealthChecks
         }
         catch (Exception e) when (ErrorHandling.IsDatabaseUnavailable(e))
         {
-            Observability.DatabaseErrors.Inc();
+            Observability.RecordDatabaseError();
             loggers.CreateLogger(typeof(HealthChecks)).LogWarning(e, "Health check failed: the database did not answer");
             return Results.Json(new ErrorResponse("Unable to communicate with database"),
                 WaiverDbJsonContext.Default.ErrorResponse, statusCode: StatusCodes.Status503ServiceUnavailable);

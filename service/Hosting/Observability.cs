@@ -13,12 +13,30 @@ public static class Observability
         "waiverdb_database_errors_total",
         "Requests (and health checks) that failed because the database was unreachable or failed.");
 
+    // Upstream's names (its monitor.py), so existing dashboards and alerts keep working.
+    private static readonly Counter UpstreamDbApiErrors = Metrics.CreateCounter("db_dbapi_error_total", "Number of DBAPI errors");
+    private static readonly Counter UpstreamHandleErrors = Metrics.CreateCounter("db_handle_error_total", "Number of exceptions during connection");
+
+    /// <summary>Physical connections opened to the database (upstream: engine_connect events).</summary>
+    public static readonly Counter DatabaseConnects = Metrics.CreateCounter("db_engine_connect_total", "Number of 'engine_connect' events");
+
+    /// <summary>Counts a database failure under our name and upstream's.</summary>
+    public static void RecordDatabaseError()
+    {
+        DatabaseErrors.Inc();
+        UpstreamDbApiErrors.Inc();
+        UpstreamHandleErrors.Inc();
+    }
+
     public static WebApplication UseRequestMetrics(this WebApplication app)
     {
         // Labelled by route pattern, not raw path, so /waivers/1 and /waivers/2 are one
         // series; exact status codes are kept (the API answers only a dozen of them).
         app.UseHttpMetrics();
-        DatabaseErrors.Publish();
+        foreach (var counter in new[] { DatabaseErrors, UpstreamDbApiErrors, UpstreamHandleErrors, DatabaseConnects })
+        {
+            counter.Publish();
+        }
         return app;
     }
 

@@ -33,7 +33,15 @@ public static class ServiceCollectionExtensions
         // after Build() so bad settings stop start-up before anything is served.
         services.AddSingleton(_ => SettingsLoader.Load(key => configuration[key]));
 
-        services.AddSingleton(sp => new NpgsqlDataSourceBuilder(sp.GetRequiredService<WaiverDbSettings>().Database.ConnectionString).Build());
+        services.AddSingleton(sp => new NpgsqlDataSourceBuilder(sp.GetRequiredService<WaiverDbSettings>().Database.ConnectionString)
+            .UsePhysicalConnectionInitializer(
+                _ => Observability.DatabaseConnects.Inc(),
+                _ =>
+                {
+                    Observability.DatabaseConnects.Inc();
+                    return Task.CompletedTask;
+                })
+            .Build());
         DefaultTypeMap.MatchNamesWithUnderscores = true;
         services.AddSingleton<DatabaseMigrator>();
         services.AddHostedService<MigrationService>();

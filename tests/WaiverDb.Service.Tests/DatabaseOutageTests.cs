@@ -66,6 +66,7 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
 
         var metrics = await _client.GetStringAsync("/api/v1.0/metrics");
         Assert.Matches(@"(?m)^waiverdb_database_errors_total [1-9]", metrics);
+        Assert.Matches(@"(?m)^db_handle_error_total [1-9]", metrics);
 
         await _postgres.StartAgainAsync();
         await WaitForHealthyAsync();

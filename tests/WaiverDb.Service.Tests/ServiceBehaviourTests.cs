@@ -124,5 +124,10 @@ public sealed class ServiceBehaviourTests : ServiceFixture
         Assert.Matches("""http_requests_received_total\{code="201",method="POST",controller="",action="",endpoint="/api/v1.0/waivers/"\} [1-9]""", text);
         Assert.Contains("http_request_duration_seconds_bucket{", text, StringComparison.Ordinal);
         Assert.Contains("# TYPE waiverdb_database_errors_total counter", text, StringComparison.Ordinal);
+
+        // Upstream's metric names, which existing dashboards use.
+        Assert.Matches(@"(?m)^db_engine_connect_total [1-9]", text);
+        Assert.Contains("# TYPE db_handle_error_total counter", text, StringComparison.Ordinal);
+        Assert.Contains("# TYPE db_dbapi_error_total counter", text, StringComparison.Ordinal);
     }
 }
