@@ -29,8 +29,8 @@ run: ## Serve the API for development on http://127.0.0.1:5004
 # dotnet test's status is kept so that the summary line can still be printed
 # after a failure, and is what the target then exits with. Old TRX files are
 # removed first because the summary adds up every TRX file in the folder.
-test: ## Run the tests (installs PostgreSQL if missing); results in artifacts/test-results
-	@scripts/dev-postgres.sh ensure-installed
+test: ## Run the tests (installs their Debian packages if missing); results in artifacts/test-results
+	@scripts/install-test-deps.sh
 	@mkdir -p $(TEST_RESULTS)
 	@rm -f $(TEST_RESULTS)/*.trx
 	@status=0; \
