@@ -39,6 +39,7 @@ public static class ServiceCollectionExtensions
         services.AddHostedService<MigrationService>();
 
         services.AddSingleton<WaiverStore>();
+        services.AddSingleton<Messaging.OutboxWriter>();
         services.AddSingleton<PermissionChecker>();
         services.AddSingleton<Auth.Ldap.LdapGroups>();
         services.AddScoped<WaiverCreator>();

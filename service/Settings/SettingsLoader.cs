@@ -40,6 +40,7 @@ public static class SettingsLoader
             Kerberos = KerberosSettings.Read(source),
             Ldap = Auth.Ldap.LdapSettingsReader.Read(source),
             Ssl = Auth.Ssl.SslSettingsReader.Read(source, authMethods),
+            MessageBus = Messaging.MessagingSettings.Read(source),
         };
         settings = settings with { Oidc = OidcSettingsReader.Read(source, settings.AuthMethods, development) };
 
