@@ -40,6 +40,8 @@ public static class ServiceCollectionExtensions
 
         services.AddSingleton<WaiverStore>();
         services.AddSingleton<Messaging.OutboxWriter>();
+        services.AddSingleton<Messaging.FedoraMessagingPublisher>();
+        services.AddHostedService<Messaging.OutboxDispatcher>();
         services.AddSingleton<PermissionChecker>();
         services.AddSingleton<Auth.Ldap.LdapGroups>();
         services.AddScoped<WaiverCreator>();

@@ -51,16 +51,20 @@ public sealed class OutboxWriter(WaiverDbSettings settings)
         await connection.ExecuteAsync(new CommandDefinition(InsertSql, args, transaction, cancellationToken: ct));
     }
 
-    /// <summary>Tells the dispatcher that committed messages are waiting.</summary>
-    public void Wake()
+    /// <summary>After the commit of <paramref name="count"/> waivers: tells the dispatcher their messages are waiting.</summary>
+    public void Committed(int count)
     {
-        if (Enabled)
+        if (!Enabled)
         {
-            _wakeUps.Writer.TryWrite(true);
+            MessagingMetrics.Stopped.Inc(count);
+            return;
         }
+
+        MessagingMetrics.ToSend.Inc(count);
+        _wakeUps.Writer.TryWrite(true);
     }
 
-    /// <summary>Waits for <see cref="Wake"/> or <paramref name="timeout"/>, whichever comes first.</summary>
+    /// <summary>Waits for <see cref="Committed"/> or <paramref name="timeout"/>, whichever comes first.</summary>
     internal async Task WaitAsync(TimeSpan timeout, CancellationToken ct)
     {
         using var timer = CancellationTokenSource.CreateLinkedTokenSource(ct);

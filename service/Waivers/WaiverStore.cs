@@ -127,7 +127,7 @@ public sealed class WaiverStore(NpgsqlDataSource database, OutboxWriter outbox)
         List<Waiver> created = [.. rows.OrderBy(r => r.Id).Select(r => r.ToWaiver())];
         await outbox.AddAsync(connection, transaction, created, ct);
         await transaction.CommitAsync(ct);
-        outbox.Wake();
+        outbox.Committed(created.Count);
         return created;
     }
 }
