@@ -17,7 +17,7 @@ internal sealed partial class OutboxDispatcher(
     : BackgroundService
 {
     private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(500);
-    private static readonly TimeSpan PruneInterval = TimeSpan.FromMinutes(10);
+    private static readonly TimeSpan MaxPruneInterval = TimeSpan.FromMinutes(10);
 
     private readonly MessagingSettings _bus = settings.MessageBus;
 
@@ -158,6 +158,12 @@ internal sealed partial class OutboxDispatcher(
         }
         while (deleted == 10000);
     }
+
+    // A short retention is pruned as often as it asks (down to the poll interval).
+    private TimeSpan PruneInterval =>
+        _bus.Retention < _bus.PollInterval ? _bus.PollInterval
+        : _bus.Retention < MaxPruneInterval ? _bus.Retention
+        : MaxPruneInterval;
 
     private static async Task DelayAsync(TimeSpan delay, CancellationToken ct)
     {
