@@ -112,6 +112,11 @@ internal sealed class FedoraMessagingPublisher(WaiverDbSettings settings, ILogge
         if (_config.AmqpUrl.Scheme == "amqps")
         {
             factory.Ssl = TlsOptions();
+            if (_config.CertFile is not null)
+            {
+                // As fedora-messaging: with a client certificate, it is the identity (EXTERNAL).
+                factory.AuthMechanisms = [new ExternalMechanismFactory()];
+            }
         }
 
         logger.LogInformation("Connecting to the message broker {Url}", _config.SafeUrl);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 
 namespace WaiverDb.Service.Tests.Infrastructure;
@@ -23,6 +24,14 @@ public sealed class RabbitMqBroker : IAsyncLifetime
     public string NodeName { get; } = $"waiverdb-test-{Guid.NewGuid().ToString("N")[..8]}@localhost";
 
     public int AmqpPort { get; private set; }
+
+    /// <summary>AMQP over TLS; the server certificate (localhost, 127.0.0.1) is signed by <see cref="Authority"/>.</summary>
+    public int TlsPort { get; private set; }
+
+    /// <summary>The CA of the broker's certificate and of the client certificates it accepts.</summary>
+    public X509Certificate2 Authority { get; } = TestCertificates.CreateAuthority("CN=WaiverDB test broker CA");
+
+    public string CaCertPath => Path.Combine(_directory, "ca.pem");
 
     /// <summary>The broker's URL for fedora-messaging's <c>amqp_url</c> (the default guest user, allowed on loopback).</summary>
     public Uri AmqpUrl => new($"amqp://guest:guest@127.0.0.1:{AmqpPort}/%2F");
@@ -51,12 +60,31 @@ public sealed class RabbitMqBroker : IAsyncLifetime
 
         Directory.CreateDirectory(_directory);
         AmqpPort = FreePort();
+        TlsPort = FreePort();
+        using (var server = TestCertificates.CreateServer(Authority))
+        {
+            TestCertificates.WritePem(Authority, CaCertPath);
+            TestCertificates.WritePem(server, Path.Combine(_directory, "server.pem"), Path.Combine(_directory, "server.key"));
+        }
+
         // No disk alarm: a nearly full test machine would otherwise block every publisher.
+        // AMQPS as Fedora's broker has it: client certificates checked against the CA and
+        // their common name taken as the user (EXTERNAL); passwords still work on both ports.
         await File.WriteAllTextAsync(Path.Combine(_directory, "rabbitmq.conf"), $"""
             listeners.tcp.default = 127.0.0.1:{AmqpPort}
+            listeners.ssl.default = 127.0.0.1:{TlsPort}
+            ssl_options.cacertfile = {CaCertPath}
+            ssl_options.certfile = {Path.Combine(_directory, "server.pem")}
+            ssl_options.keyfile = {Path.Combine(_directory, "server.key")}
+            ssl_options.verify = verify_peer
+            ssl_options.fail_if_no_peer_cert = false
+            auth_mechanisms.1 = PLAIN
+            auth_mechanisms.2 = AMQPLAIN
+            auth_mechanisms.3 = EXTERNAL
+            ssl_cert_login_from = common_name
             disk_free_limit.absolute = 1
             """);
-        await File.WriteAllTextAsync(Path.Combine(_directory, "enabled_plugins"), "[].\n");
+        await File.WriteAllTextAsync(Path.Combine(_directory, "enabled_plugins"), "[rabbitmq_auth_mechanism_ssl].\n");
 
         var info = new ProcessStartInfo(Path.Combine(BinDirectory, "rabbitmq-server"))
         {
@@ -96,6 +124,22 @@ public sealed class RabbitMqBroker : IAsyncLifetime
         }
     }
 
+    /// <summary>Adds a user allowed everything on the default virtual host (for EXTERNAL, the certificate's common name).</summary>
+    public async Task AddUserAsync(string name)
+    {
+        await CheckedAsync("add_user", name, Guid.NewGuid().ToString("N"));
+        await CheckedAsync("set_permissions", "-p", "/", name, ".*", ".*", ".*");
+    }
+
+    /// <summary>The users of the open client connections.</summary>
+    public async Task<IReadOnlyList<string>> ConnectionUsersAsync()
+    {
+        var (status, output) = await RabbitMqCtlAsync("list_connections", "user", "--quiet", "--no-table-headers");
+        return status == 0
+            ? [.. output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)]
+            : throw new InvalidOperationException($"rabbitmqctl list_connections exited with {status}: {output}");
+    }
+
     /// <summary>Stops the broker application (connections and listeners close; the node and its queues stay).</summary>
     public Task StopAppAsync() => CheckedAsync("stop_app");
 
@@ -126,6 +170,8 @@ public sealed class RabbitMqBroker : IAsyncLifetime
 
             _process.Dispose();
         }
+
+        Authority.Dispose();
 
         try
         {
