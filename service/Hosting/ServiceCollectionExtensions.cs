@@ -40,7 +40,7 @@ public static class ServiceCollectionExtensions
 
         services.AddSingleton<WaiverStore>();
         services.AddSingleton<Messaging.OutboxWriter>();
-        services.AddSingleton<Messaging.FedoraMessagingPublisher>();
+        services.AddSingleton<Messaging.IMessagePublisher>(Messaging.MessagingSettings.CreatePublisher);
         services.AddHostedService<Messaging.OutboxDispatcher>();
         services.AddSingleton<PermissionChecker>();
         services.AddSingleton<Auth.Ldap.LdapGroups>();

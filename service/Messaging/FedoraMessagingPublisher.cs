@@ -13,16 +13,12 @@ namespace WaiverDb.Service.Messaging;
 /// accept them. Publisher confirms: a message counts as sent only once the broker confirms it.
 /// One connection is kept open between batches and dropped after any failure.
 /// </summary>
-internal sealed class FedoraMessagingPublisher(WaiverDbSettings settings, ILogger<FedoraMessagingPublisher> logger) : IAsyncDisposable
+internal sealed class FedoraMessagingPublisher(WaiverDbSettings settings, ILogger<FedoraMessagingPublisher> logger) : IMessagePublisher
 {
     private readonly FedoraMessagingConfig _config = settings.MessageBus.FedoraMessaging ?? new FedoraMessagingConfig();
     private IConnection? _connection;
     private IChannel? _channel;
 
-    /// <summary>
-    /// Publishes <paramref name="messages"/> in order and waits for the broker's confirmations;
-    /// returns, per message, null when it was confirmed or the reason it was not.
-    /// </summary>
     public async Task<Exception?[]> PublishAsync(IReadOnlyList<OutboxMessage> messages, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(messages);

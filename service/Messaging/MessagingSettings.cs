@@ -7,6 +7,9 @@ public enum MessagePublisher
 {
     /// <summary><c>fedmsg</c> (upstream's name) or <c>fedora-messaging</c>: AMQP 0-9-1 as fedora-messaging sends it.</summary>
     FedoraMessaging,
+
+    /// <summary><c>stomp</c>: STOMP 1.2 to the destination of <c>STOMP_CONFIGS</c>.</summary>
+    Stomp,
 }
 
 /// <summary>
@@ -22,6 +25,9 @@ public sealed record MessagingSettings
 
     /// <summary><c>MESSAGE_PUBLISHER</c>.</summary>
     public MessagePublisher Publisher { get; init; } = MessagePublisher.FedoraMessaging;
+
+    /// <summary><c>STOMP_CONFIGS</c>, when STOMP is the publisher.</summary>
+    public StompSettings? Stomp { get; init; }
 
     /// <summary>fedora-messaging's own configuration (<c>FEDORA_MESSAGING_CONF</c>), when it is the publisher.</summary>
     public FedoraMessagingConfig? FedoraMessaging { get; init; }
@@ -40,6 +46,17 @@ public sealed record MessagingSettings
 
     /// <summary><c>MESSAGE_PUBLISH_TIMEOUT_SECONDS</c>: how long a connection or a broker confirmation may take.</summary>
     public TimeSpan PublishTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The publisher <c>MESSAGE_PUBLISHER</c> names.</summary>
+    internal static IMessagePublisher CreatePublisher(IServiceProvider services)
+    {
+        var settings = services.GetRequiredService<WaiverDbSettings>();
+        return settings.MessageBus.Publisher switch
+        {
+            MessagePublisher.Stomp => ActivatorUtilities.CreateInstance<StompPublisher>(services),
+            _ => ActivatorUtilities.CreateInstance<FedoraMessagingPublisher>(services),
+        };
+    }
 
     /// <summary>Reads the messaging keys; a bad one is a problem naming it.</summary>
     internal static MessagingSettings Read(SettingsSource source)
@@ -69,7 +86,9 @@ public sealed record MessagingSettings
                     Publisher = MessagePublisher.FedoraMessaging,
                     FedoraMessaging = FedoraMessagingConfig.Read(source),
                 };
-            case "stomp" or "kafka":
+            case "stomp":
+                return settings with { Publisher = MessagePublisher.Stomp, Stomp = StompSettings.Read(source) };
+            case "kafka":
                 source.Problem("MESSAGE_PUBLISHER", $"'{publisherName}' is not supported by this release; use fedmsg (fedora-messaging) or set MESSAGE_BUS_PUBLISH to false");
                 return settings;
             default:

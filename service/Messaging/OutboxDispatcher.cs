@@ -13,7 +13,7 @@ namespace WaiverDb.Service.Messaging;
 /// commit sends the message again, with the same message id.
 /// </summary>
 internal sealed partial class OutboxDispatcher(
-    NpgsqlDataSource database, OutboxWriter writer, FedoraMessagingPublisher publisher, WaiverDbSettings settings, ILogger<OutboxDispatcher> logger)
+    NpgsqlDataSource database, OutboxWriter writer, IMessagePublisher publisher, WaiverDbSettings settings, ILogger<OutboxDispatcher> logger)
     : BackgroundService
 {
     private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(500);

@@ -108,7 +108,6 @@ public sealed class OutboxSettingsTests : IDisposable
     }
 
     [Theory]
-    [InlineData("stomp", "MESSAGE_PUBLISHER: 'stomp' is not supported by this release")]
     [InlineData("kafka", "MESSAGE_PUBLISHER: 'kafka' is not supported by this release")]
     [InlineData("amqp", "MESSAGE_PUBLISHER: unknown publisher 'amqp'")]
     public void UnsupportedPublishersStopStartUpNamingTheKey(string publisher, string problem)
@@ -123,7 +122,7 @@ public sealed class OutboxSettingsTests : IDisposable
     [Fact]
     public void UnsupportedPublishersAreIgnoredWhilePublishingIsOff()
     {
-        Assert.False(Load(s => s["MESSAGE_PUBLISHER"] = "stomp").MessageBus.Publish);
+        Assert.False(Load(s => s["MESSAGE_PUBLISHER"] = "kafka").MessageBus.Publish);
     }
 
     [Theory]
@@ -156,5 +155,44 @@ public sealed class OutboxSettingsTests : IDisposable
 
         Assert.Equal((TimeSpan.FromDays(1), 10, TimeSpan.FromSeconds(30)), (bus.Retention, bus.BatchSize, bus.RetryMaxDelay));
         Assert.Contains("MESSAGE_OUTBOX_BATCH_SIZE: must be between 1 and 10000", Problems(s => s["MESSAGE_OUTBOX_BATCH_SIZE"] = 0), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void StompConfigsAreReadAsUpstreamWritesThem()
+    {
+        var bus = Load(s =>
+        {
+            s["MESSAGE_BUS_PUBLISH"] = true;
+            s["MESSAGE_PUBLISHER"] = "stomp";
+            s["STOMP_CONFIGS"] = JsonNode.Parse("""
+                {"destination": "/topic/VirtualTopic.eng.waiverdb.waiver.new",
+                 "connection": {"host_and_ports": [["broker01", "61612"], ["broker02", 61613]], "use_ssl": true},
+                 "credentials": {"login": "waiverdb", "passcode": "secret"}}
+                """);
+        }).MessageBus;
+
+        Assert.Equal(MessagePublisher.Stomp, bus.Publisher);
+        var stomp = bus.Stomp!;
+        Assert.Equal("/topic/VirtualTopic.eng.waiverdb.waiver.new", stomp.Destination);
+        Assert.Equal([("broker01", 61612), ("broker02", 61613)], stomp.Brokers);
+        Assert.True(stomp.UseSsl);
+        Assert.Equal(("waiverdb", "secret"), (stomp.Login, stomp.Passcode));
+    }
+
+    [Theory]
+    [InlineData(null, "STOMP_CONFIGS: is required when MESSAGE_PUBLISHER is stomp")]
+    [InlineData("""{"connection": {"host_and_ports": [["b", 61613]]}}""", "STOMP_CONFIGS: destination is required")]
+    [InlineData("""{"destination": "/topic/x", "connection": {"host_and_ports": [["b"]]}}""", "STOMP_CONFIGS: connection.host_and_ports: '[\"b\"]' is not a [host, port] pair")]
+    [InlineData("""{"destination": "/topic/x", "connection": {"host_and_ports": [["b", 1]], "ssl_ca_certs": "/nonexistent/ca.pem"}}""", "STOMP_CONFIGS: connection.ssl_ca_certs '/nonexistent/ca.pem' does not exist")]
+    public void BadStompConfigsStopStartUpNamingTheKey(string? configs, string problem)
+    {
+        var message = Problems(s =>
+        {
+            s["MESSAGE_BUS_PUBLISH"] = true;
+            s["MESSAGE_PUBLISHER"] = "stomp";
+            s["STOMP_CONFIGS"] = configs is null ? null : JsonNode.Parse(configs);
+        });
+
+        Assert.Contains(problem, message, StringComparison.Ordinal);
     }
 }

@@ -33,6 +33,9 @@ public sealed class RabbitMqBroker : IAsyncLifetime
 
     public string CaCertPath => Path.Combine(_directory, "ca.pem");
 
+    /// <summary>The STOMP plugin's port (<c>/topic/X</c> publishes to amq.topic with routing key X).</summary>
+    public int StompPort { get; private set; }
+
     /// <summary>The broker's URL for fedora-messaging's <c>amqp_url</c> (the default guest user, allowed on loopback).</summary>
     public Uri AmqpUrl => new($"amqp://guest:guest@127.0.0.1:{AmqpPort}/%2F");
 
@@ -61,6 +64,7 @@ public sealed class RabbitMqBroker : IAsyncLifetime
         Directory.CreateDirectory(_directory);
         AmqpPort = FreePort();
         TlsPort = FreePort();
+        StompPort = FreePort();
         using (var server = TestCertificates.CreateServer(Authority))
         {
             TestCertificates.WritePem(Authority, CaCertPath);
@@ -73,6 +77,7 @@ public sealed class RabbitMqBroker : IAsyncLifetime
         await File.WriteAllTextAsync(Path.Combine(_directory, "rabbitmq.conf"), $"""
             listeners.tcp.default = 127.0.0.1:{AmqpPort}
             listeners.ssl.default = 127.0.0.1:{TlsPort}
+            stomp.listeners.tcp.1 = 127.0.0.1:{StompPort}
             ssl_options.cacertfile = {CaCertPath}
             ssl_options.certfile = {Path.Combine(_directory, "server.pem")}
             ssl_options.keyfile = {Path.Combine(_directory, "server.key")}
@@ -84,7 +89,7 @@ public sealed class RabbitMqBroker : IAsyncLifetime
             ssl_cert_login_from = common_name
             disk_free_limit.absolute = 1
             """);
-        await File.WriteAllTextAsync(Path.Combine(_directory, "enabled_plugins"), "[rabbitmq_auth_mechanism_ssl].\n");
+        await File.WriteAllTextAsync(Path.Combine(_directory, "enabled_plugins"), "[rabbitmq_auth_mechanism_ssl,rabbitmq_stomp].\n");
 
         var info = new ProcessStartInfo(Path.Combine(BinDirectory, "rabbitmq-server"))
         {
@@ -125,9 +130,9 @@ public sealed class RabbitMqBroker : IAsyncLifetime
     }
 
     /// <summary>Adds a user allowed everything on the default virtual host (for EXTERNAL, the certificate's common name).</summary>
-    public async Task AddUserAsync(string name)
+    public async Task AddUserAsync(string name, string? password = null)
     {
-        await CheckedAsync("add_user", name, Guid.NewGuid().ToString("N"));
+        await CheckedAsync("add_user", name, password ?? Guid.NewGuid().ToString("N"));
         await CheckedAsync("set_permissions", "-p", "/", name, ".*", ".*", ".*");
     }
 
