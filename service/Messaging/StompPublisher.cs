@@ -98,7 +98,11 @@ internal sealed class StompPublisher(WaiverDbSettings settings, ILogger<StompPub
         var options = new SslClientAuthenticationOptions { TargetHost = host };
         if (_stomp.SslCertFile is not null && _stomp.SslKeyFile is not null)
         {
-            options.ClientCertificates = [X509Certificate2.CreateFromPemFile(_stomp.SslCertFile, _stomp.SslKeyFile)];
+            // Always presented: the broker's list of acceptable issuers may not name our CA
+            // (a bundle, an intermediate), and without a certificate the login falls back.
+            var certificate = X509Certificate2.CreateFromPemFile(_stomp.SslCertFile, _stomp.SslKeyFile);
+            options.ClientCertificates = [certificate];
+            options.LocalCertificateSelectionCallback = (_, _, _, _, _) => certificate;
         }
 
         if (_stomp.SslCaCerts is { } caFile)

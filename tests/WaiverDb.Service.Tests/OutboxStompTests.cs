@@ -111,6 +111,48 @@ public sealed class OutboxStompTests(RabbitMqBroker broker) : ServiceFixture
         Assert.Null(await db.ExecuteScalarAsync<DateTime?>("SELECT sent_at FROM waiverdb_outbox"));
     }
 
+    [Fact]
+    public async Task UseSslChecksTheBrokerAgainstSslCaCertsAndPresentsTheClientCertificate()
+    {
+        var directory = Directory.CreateTempSubdirectory("waiverdb-stomp-tls-").FullName;
+        try
+        {
+            // Without credentials, the broker takes the certificate's common name as the user.
+            var certificateUser = $"cert-{Guid.NewGuid().ToString("N")[..8]}";
+            await broker.AddUserAsync(certificateUser);
+            using (var certificate = TestCertificates.CreateClient(broker.Authority, $"CN={certificateUser}"))
+            {
+                TestCertificates.WritePem(certificate, Path.Combine(directory, "client.crt"), Path.Combine(directory, "client.key"));
+            }
+
+            await Application.DisposeAsync();
+            await using var queue = await BrokerQueue.BindAsync(broker, _topic);
+            await using var tls = new WaiverDbApplication(WaiverDbApplication.DevelopmentSettings(Postgres.Uri(DatabaseName), settings =>
+            {
+                ConfigureSettings(settings);
+                var connection = settings["STOMP_CONFIGS"]!["connection"]!.AsObject();
+                connection["host_and_ports"] = new JsonArray(new JsonArray("localhost", broker.StompTlsPort));
+                connection["use_ssl"] = true;
+                connection["ssl_ca_certs"] = broker.CaCertPath;
+                connection["ssl_cert_file"] = Path.Combine(directory, "client.crt");
+                connection["ssl_key_file"] = Path.Combine(directory, "client.key");
+                settings["STOMP_CONFIGS"]!.AsObject().Remove("credentials");
+            }));
+            using var client = tls.CreateClient();
+            client.DefaultRequestHeaders.Authorization = new("Basic", Convert.ToBase64String("alice:x"u8.ToArray()));
+            using var response = await client.PostAsync("/api/v1.0/waivers/", Json(WaiverBody()));
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+
+            Assert.Single(await queue.ReceiveAsync(1, Patience));
+            await WaitUntilSentAsync(1);
+            Assert.Contains(certificateUser, await broker.StompLoginsAsync());
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
     private async Task WaitUntilSentAsync(int count)
     {
         await using var db = OpenDatabase();

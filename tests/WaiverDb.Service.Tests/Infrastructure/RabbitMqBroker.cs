@@ -36,6 +36,9 @@ public sealed class RabbitMqBroker : IAsyncLifetime
     /// <summary>The STOMP plugin's port (<c>/topic/X</c> publishes to amq.topic with routing key X).</summary>
     public int StompPort { get; private set; }
 
+    /// <summary>STOMP over TLS, with the AMQPS listener's certificate.</summary>
+    public int StompTlsPort { get; private set; }
+
     /// <summary>The broker's URL for fedora-messaging's <c>amqp_url</c> (the default guest user, allowed on loopback).</summary>
     public Uri AmqpUrl => new($"amqp://guest:guest@127.0.0.1:{AmqpPort}/%2F");
 
@@ -65,6 +68,7 @@ public sealed class RabbitMqBroker : IAsyncLifetime
         AmqpPort = FreePort();
         TlsPort = FreePort();
         StompPort = FreePort();
+        StompTlsPort = FreePort();
         using (var server = TestCertificates.CreateServer(Authority))
         {
             TestCertificates.WritePem(Authority, CaCertPath);
@@ -78,6 +82,8 @@ public sealed class RabbitMqBroker : IAsyncLifetime
             listeners.tcp.default = 127.0.0.1:{AmqpPort}
             listeners.ssl.default = 127.0.0.1:{TlsPort}
             stomp.listeners.tcp.1 = 127.0.0.1:{StompPort}
+            stomp.listeners.ssl.1 = 127.0.0.1:{StompTlsPort}
+            stomp.ssl_cert_login = true
             ssl_options.cacertfile = {CaCertPath}
             ssl_options.certfile = {Path.Combine(_directory, "server.pem")}
             ssl_options.keyfile = {Path.Combine(_directory, "server.key")}
@@ -136,13 +142,18 @@ public sealed class RabbitMqBroker : IAsyncLifetime
         await CheckedAsync("set_permissions", "-p", "/", name, ".*", ".*", ".*");
     }
 
-    /// <summary>The users of the open client connections.</summary>
-    public async Task<IReadOnlyList<string>> ConnectionUsersAsync()
+    /// <summary>The users of the open AMQP connections.</summary>
+    public Task<IReadOnlyList<string>> ConnectionUsersAsync() => ColumnAsync("list_connections", "user");
+
+    /// <summary>The users the open STOMP connections logged in as.</summary>
+    public Task<IReadOnlyList<string>> StompLoginsAsync() => ColumnAsync("list_stomp_connections", "auth_login");
+
+    private async Task<IReadOnlyList<string>> ColumnAsync(string command, string column)
     {
-        var (status, output) = await RabbitMqCtlAsync("list_connections", "user", "--quiet", "--no-table-headers");
+        var (status, output) = await RabbitMqCtlAsync(command, column, "--quiet", "--no-table-headers");
         return status == 0
             ? [.. output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)]
-            : throw new InvalidOperationException($"rabbitmqctl list_connections exited with {status}: {output}");
+            : throw new InvalidOperationException($"rabbitmqctl {command} exited with {status}: {output}");
     }
 
     /// <summary>Stops the broker application (connections and listeners close; the node and its queues stay).</summary>
