@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs, from Debian, the real peers the tests run on 127.0.0.1: PostgreSQL, an MIT
-# KDC with kinit, slapd with ldap-utils and cyrus-sasl's GSSAPI module, and make.
+# KDC with kinit, slapd with ldap-utils and cyrus-sasl's GSSAPI module, RabbitMQ, and make.
 # Installs only what is missing (so a second run installs nothing); needs root or sudo.
 # `make test` and .ci/run both call it.
 set -euo pipefail
@@ -38,6 +38,11 @@ fi
 # The LDAP GSSAPI bind test needs cyrus-sasl's GSSAPI module, in slapd and in libldap.
 if ! dpkg -s libsasl2-modules-gssapi-mit >/dev/null 2>&1; then
     packages+=(libsasl2-modules-gssapi-mit)
+fi
+# The messaging tests run a RabbitMQ broker of their own on 127.0.0.1 (with the programs
+# in /usr/lib/rabbitmq/bin); the package's system broker must not start.
+if [[ ! -x /usr/lib/rabbitmq/bin/rabbitmq-server ]]; then
+    packages+=(rabbitmq-server)
 fi
 
 if (( ${#packages[@]} == 0 )); then

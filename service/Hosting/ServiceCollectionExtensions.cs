@@ -47,6 +47,9 @@ public static class ServiceCollectionExtensions
         services.AddHostedService<MigrationService>();
 
         services.AddSingleton<WaiverStore>();
+        services.AddSingleton<Messaging.OutboxWriter>();
+        services.AddSingleton<Messaging.IMessagePublisher>(Messaging.MessagingSettings.CreatePublisher);
+        services.AddHostedService<Messaging.OutboxDispatcher>();
         services.AddSingleton<PermissionChecker>();
         services.AddSingleton<Auth.Ldap.LdapGroups>();
         services.AddScoped<WaiverCreator>();

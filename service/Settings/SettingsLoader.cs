@@ -44,6 +44,7 @@ public static class SettingsLoader
             TrustedProxies = DeploymentSettings.ReadTrustedProxies(source),
             OtlpTracesEndpoint = DeploymentSettings.ReadOtlpEndpoint(source),
             TracingServiceName = source.String("OTEL_EXPORTER_SERVICE_NAME") is { Length: > 0 } serviceName ? serviceName : "waiverdb",
+            MessageBus = Messaging.MessagingSettings.Read(source),
         };
         settings = settings with { Oidc = OidcSettingsReader.Read(source, settings.AuthMethods, development) };
 

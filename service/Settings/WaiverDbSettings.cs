@@ -56,6 +56,9 @@ public sealed record WaiverDbSettings
 
     /// <summary>The OIDC method's settings; null unless <see cref="AuthMethods"/> includes OIDC.</summary>
     public Auth.Oidc.OidcSettings? Oidc { get; init; }
+
+    /// <summary>Publishing of <c>waiverdb.waiver.new</c> (<c>MESSAGE_BUS_PUBLISH</c>, <c>MESSAGE_PUBLISHER</c>).</summary>
+    public Messaging.MessagingSettings MessageBus { get; init; } = Messaging.MessagingSettings.Disabled;
 }
 
 /// <summary>Where the database is and how long to wait for it.</summary>

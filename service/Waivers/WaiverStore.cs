@@ -1,11 +1,12 @@
 using Dapper;
 using Npgsql;
 using WaiverDb.Contracts.Waivers;
+using WaiverDb.Service.Messaging;
 
 namespace WaiverDb.Service.Waivers;
 
 /// <summary>All SQL of the waiver table. Values are always parameters; the text never changes.</summary>
-public sealed class WaiverStore(NpgsqlDataSource database)
+public sealed class WaiverStore(NpgsqlDataSource database, OutboxWriter outbox)
 {
     private const string GetSql = """
         SELECT id, subject_type, subject_identifier, testcase, scenario, username, proxied_by,
@@ -104,7 +105,7 @@ public sealed class WaiverStore(NpgsqlDataSource database)
                   product_version, waived, comment, "timestamp"
         """;
 
-    /// <summary>Stores every waiver or none; returns them in the order given.</summary>
+    /// <summary>Stores every waiver or none, with their messages in the outbox; returns them in the order given.</summary>
     public async Task<IReadOnlyList<Waiver>> CreateAsync(IReadOnlyList<NewWaiver> waivers, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(waivers);
@@ -123,7 +124,10 @@ public sealed class WaiverStore(NpgsqlDataSource database)
         await using var connection = await database.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         var rows = await connection.QueryAsync<WaiverRow>(new CommandDefinition(InsertSql, args, transaction, cancellationToken: ct));
+        List<Waiver> created = [.. rows.OrderBy(r => r.Id).Select(r => r.ToWaiver())];
+        await outbox.AddAsync(connection, transaction, created, ct);
         await transaction.CommitAsync(ct);
-        return [.. rows.OrderBy(r => r.Id).Select(r => r.ToWaiver())];
+        outbox.Committed(created.Count);
+        return created;
     }
 }

@@ -69,7 +69,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
 
         // Only what the test says: no settings leak in from the machine running the tests.
-        string[] prefixes = ["WAIVERDB_", "DATABASE_", "DEVELOPMENT", "AUTH_METHOD", "SUPERUSERS", "PERMISSION", "CORS_", "RESULTSDB_", "OIDC_", "LDAP_", "SSL_", "KRB5_KTNAME", "KRB5_CLIENT_KTNAME", "MIGRATE_", "MAX_PAGE_LIMIT"];
+        string[] prefixes = ["WAIVERDB_", "DATABASE_", "DEVELOPMENT", "AUTH_METHOD", "SUPERUSERS", "PERMISSION", "CORS_", "RESULTSDB_", "OIDC_", "LDAP_", "SSL_", "KRB5_KTNAME", "KRB5_CLIENT_KTNAME", "MIGRATE_", "MAX_PAGE_LIMIT", "MESSAGE_", "FEDORA_MESSAGING_CONF", "STOMP_CONFIGS", "LOG_FORMAT", "TRUSTED_PROXIES", "OTEL_"];
         foreach (var key in info.Environment.Keys.Where(k => prefixes.Any(p => k.StartsWith(p, StringComparison.Ordinal))).ToList())
         {
             info.Environment.Remove(key);
