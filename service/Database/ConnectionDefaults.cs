@@ -29,6 +29,11 @@ public static class ConnectionDefaults
             connection.MaxAutoPrepare = MaxAutoPrepare;
         }
 
+        // The service never changes session state (no SET, LISTEN, advisory locks or
+        // temporary tables on these connections; the migrator has its own), so the reset
+        // Npgsql would otherwise send with every request returned to the pool is skipped.
+        connection.NoResetOnClose = true;
+
         return builder;
     }
 }
