@@ -24,9 +24,10 @@ public sealed class WaiverStore(NpgsqlDataSource database, OutboxWriter outbox)
 
     // The filters travel as parallel arrays, one element per filter, so one statement text
     // serves one filter or hundreds. Each filter is looked up on its own through the index
-    // its fields allow (the branches' one-time filters pick one per filter at run time), so
-    // the cost follows the waivers that match, not the table: a scan of the whole table is
-    // left only for a filter with neither subject identifier nor test case. A waiver is
+    // its fields allow (the branches' one-time filters pick one per filter at run time):
+    // subject and test case, subject, test case, or user ("my waivers" in the CLI), so the
+    // cost follows the waivers that match, not the table. A filter with none of those four
+    // (product version or time alone, or no filter at all) reads the table. A waiver is
     // obsolete when a newer one (higher id) has the same key; the key depends on the
     // endpoint (see Obsolescence) and is checked per matching row by a probe of
     // waiverdb_waiver_key_idx. NULL scenarios are one group, as in upstream's GROUP BY.
@@ -61,7 +62,12 @@ public sealed class WaiverStore(NpgsqlDataSource database, OutboxWriter outbox)
                 UNION ALL
                 SELECT w.id, w.subject_type, w.scenario, w.product_version, w.username, w.proxied_by, w."timestamp"
                 FROM waiver w
-                WHERE f.subject_identifier IS NULL AND f.testcase IS NULL) AS m
+                WHERE f.subject_identifier IS NULL AND f.testcase IS NULL AND f.username IS NOT NULL
+                  AND w.username = f.username
+                UNION ALL
+                SELECT w.id, w.subject_type, w.scenario, w.product_version, w.username, w.proxied_by, w."timestamp"
+                FROM waiver w
+                WHERE f.subject_identifier IS NULL AND f.testcase IS NULL AND f.username IS NULL) AS m
             WHERE (f.subject_type IS NULL OR m.subject_type = f.subject_type)
               AND (f.scenario IS NULL OR m.scenario = f.scenario)
               AND (f.product_version IS NULL OR m.product_version = f.product_version)

@@ -146,8 +146,9 @@ public sealed class FilteredWaiversTests : ServiceFixture
     }
 
     // Each filter reaches its rows by the index its fields allow (subject and test case,
-    // subject only, test case only, or neither), so one call mixing every shape must still
-    // give each filter exactly its waivers, and a waiver two shapes find only once.
+    // subject only, test case only, user only, or none: a table scan), so one call mixing
+    // every shape must still give each filter exactly its waivers, and a waiver two shapes
+    // find only once.
     [Fact]
     public async Task FiltersOfEveryShapeInOneCallEachFindTheirWaivers()
     {
@@ -157,6 +158,7 @@ public sealed class FilteredWaiversTests : ServiceFixture
         await CreateAsync(WaiverBody(Gzip, Abicheck), "alice");
         var bobs = await CreateAsync(WaiverBody("bash-5.2-1.fc40", "dist.upgradepath"), "bob");
         await CreateAsync(WaiverBody("bash-5.2-1.fc40", "dist.rpmlint"), "carol");
+        var rawhide = await CreateAsync(WaiverBody("zsh-5.9-1.fc41", "dist.rpmlint", w => w["product_version"] = "fedora-41"), "carol");
 
         var result = await FilterAsync($$"""
             {"filters": [
@@ -164,10 +166,11 @@ public sealed class FilteredWaiversTests : ServiceFixture
               {"subject_identifier": "{{Glibc}}", "username": "alice"},
               {"testcase": "{{Deplint}}", "subject_type": "koji_build"},
               {"username": "bob"},
-              {"username": "bob", "subject_identifier": "bash-5.2-1.fc40", "testcase": "dist.upgradepath"}]}
+              {"username": "bob", "subject_identifier": "bash-5.2-1.fc40", "testcase": "dist.upgradepath"},
+              {"product_version": "fedora-41"}]}
             """);
 
-        Assert.Equal([bobs.Id(), gzipDeplint.Id(), glibcAbicheck.Id(), glibcDeplint.Id()], result.DataIds());
+        Assert.Equal([rawhide.Id(), bobs.Id(), gzipDeplint.Id(), glibcAbicheck.Id(), glibcDeplint.Id()], result.DataIds());
     }
 
     // PostgreSQL plans a statement for its parameters' types only once it has run a few
