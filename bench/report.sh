@@ -127,6 +127,21 @@ if [[ -f "$(dirname "$0")/analysis.md" ]]; then
     echo
 fi
 
+if [[ -f "$RESULTS/write-check" ]]; then
+    echo "## Writes"
+    echo
+    echo "A list of 1,000 waivers is one statement, \`INSERT … SELECT FROM unnest(…)\`, in one"
+    echo "transaction. On \`waiver\` it holds only RowExclusiveLock, the mode every INSERT takes,"
+    echo "which blocks neither other inserts nor reads (nothing locks the table itself). At"
+    echo "$(with_commas "$LARGE") waivers, rolled back afterwards"
+    echo "(the parameter arrays, built with generate_series here, are left out):"
+    echo
+    echo '```'
+    cat "$RESULTS/write-check"
+    echo '```'
+    echo
+fi
+
 echo "## Plans at $(with_commas "$LARGE") waivers"
 echo
 echo "\`EXPLAIN (ANALYZE, BUFFERS)\` of each scenario's statement, for subject 50001 (page 2,"

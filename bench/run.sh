@@ -218,7 +218,7 @@ wrk_run() {
     awk -v ticks=$((cpu_after - cpu_before)) -v hz="$(getconf CLK_TCK)" '/^BENCH / {
             for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
             printf "%.0f %.2f %.2f %d %.2f\n", v["requests"] / (v["duration_us"] / 1e6), v["p50_us"] / 1000, v["p99_us"] / 1000,
-                v["errors"] + v["non2xx"], v["requests"] > 0 ? ticks * 1000 / hz / v["requests"] : 0
+                v["errors"] + v["non2xx"], (v["requests"] > 0 ? ticks * 1000 / hz / v["requests"] : 0)
          }' "$out.txt"
 }
 
@@ -255,6 +255,21 @@ explain() {
         | sed -n '/QUERY PLAN/,$p' | sed '/^([0-9]* rows)$/d'
 }
 
+# The service's insert of a 1,000-waiver list, in a transaction that is rolled back: its
+# plan (one Insert over unnest) and the locks it holds on the waiver table.
+write_check() {
+    local db="$1"
+    {
+        echo "BEGIN;"
+        echo "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF)"
+        statement InsertSql | sed -f "$BENCH/pgbench/create-list.sed"
+        echo ";"
+        echo "SELECT 'lock on waiver: ' || mode FROM pg_locks WHERE pid = pg_backend_pid() AND relation = 'waiver'::regclass;"
+        echo "ROLLBACK;"
+    } | "$PG_BIN/psql" -X -q -t -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" -U postgres -d "$db" -v s0=2000000 -f - \
+        | sed '/InitPlan\|Aggregate\|Function Scan on generate_series\|^ *$/d'
+}
+
 main() {
     local started load_before
     started="$(date -u '+%Y-%m-%d %H:%M:%S UTC')"
@@ -287,6 +302,7 @@ main() {
             for scenario in $SCENARIOS; do
                 explain "$scenario" "$db" >"$WORK/results/plan-$scenario"
             done
+            write_check "$db" >"$WORK/results/write-check"
         fi
     done
 
