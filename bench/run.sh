@@ -252,7 +252,7 @@ explain() {
             echo ";"
         fi
     } | "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" -U postgres -d "$db" "${vars[@]}" -f - \
-        | sed -n '/QUERY PLAN/,$p' | sed '/^([0-9]* rows)$/d'
+        | sed -n '/QUERY PLAN/,$p' | sed '1,2d; /^([0-9]* rows)$/d'
 }
 
 # The service's insert of a 1,000-waiver list, in a transaction that is rolled back: its
