@@ -13,7 +13,7 @@ TEST_SUMMARY ?= yes
 # Where the projects are; bin/ and obj/ below them are build output.
 CODE_DIRS := $(wildcard service shared tests cli)
 
-.PHONY: help build run test migrate db-start db-stop clean
+.PHONY: help build run test bench migrate db-start db-stop clean
 
 help: ## List the targets
 	@echo "WaiverDB: make TARGET"
@@ -42,6 +42,9 @@ test: ## Run the tests (installs their Debian packages if missing); results in a
 		scripts/test-summary.sh $(TEST_RESULTS) $$status || true; \
 	fi; \
 	exit $$status
+
+bench: ## Benchmark 10k and 1M waivers with wrk and pgbench; writes docs/benchmarks.md (~10 min)
+	bench/run.sh
 
 migrate: ## Bring the database schema up to date (same database as run)
 	scripts/run-dev.sh migrate

@@ -34,6 +34,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton(_ => SettingsLoader.Load(key => configuration[key]));
 
         services.AddSingleton(sp => new NpgsqlDataSourceBuilder(sp.GetRequiredService<WaiverDbSettings>().Database.ConnectionString)
+            .WithQueryDefaults()
             .UsePhysicalConnectionInitializer(
                 _ => Observability.DatabaseConnects.Inc(),
                 _ =>

@@ -23,39 +23,73 @@ public sealed class WaiverStore(NpgsqlDataSource database, OutboxWriter outbox)
     }
 
     // The filters travel as parallel arrays, one element per filter, so one statement text
-    // serves one filter or hundreds. A waiver is obsolete when a newer one (higher id) has
-    // the same key; the key depends on the endpoint (see Obsolescence). NULL scenarios
-    // are one group, as in upstream's GROUP BY.
+    // serves one filter or hundreds. Each filter is looked up on its own through the index
+    // its fields allow (the branches' one-time filters pick one per filter at run time):
+    // subject and test case, subject, test case, or user ("my waivers" in the CLI), so the
+    // cost follows the waivers that match, not the table. A filter with none of those four
+    // (product version or time alone, or no filter at all) reads the table. A waiver is
+    // obsolete when a newer one (higher id) has the same key; the key depends on the
+    // endpoint (see Obsolescence) and is checked per matching row by a probe of
+    // waiverdb_waiver_key_idx. NULL scenarios are one group, as in upstream's GROUP BY.
+    // The count is of the matching rows only, which the page's `last` link needs.
     private const string QuerySql = """
+        WITH f AS (
+            SELECT *
+            FROM unnest(@subjectTypes::text[], @subjectIdentifiers::text[], @testcases::text[],
+                        @scenarios::text[], @productVersions::text[], @usernames::text[],
+                        @proxiedBys::text[], @sinceFroms::timestamp[], @sinceTos::timestamp[])
+                 AS f(subject_type, subject_identifier, testcase, scenario, product_version,
+                      username, proxied_by, since_from, since_to)
+        ),
+        matched AS (
+            SELECT DISTINCT m.id
+            FROM f
+            CROSS JOIN LATERAL (
+                SELECT w.id, w.subject_type, w.scenario, w.product_version, w.username, w.proxied_by, w."timestamp"
+                FROM waiver w
+                WHERE f.subject_identifier IS NOT NULL AND f.testcase IS NOT NULL
+                  AND w.subject_identifier = f.subject_identifier AND w.testcase = f.testcase
+                UNION ALL
+                SELECT w.id, w.subject_type, w.scenario, w.product_version, w.username, w.proxied_by, w."timestamp"
+                FROM waiver w
+                WHERE f.subject_identifier IS NOT NULL AND f.testcase IS NULL
+                  AND w.subject_identifier = f.subject_identifier
+                UNION ALL
+                SELECT w.id, w.subject_type, w.scenario, w.product_version, w.username, w.proxied_by, w."timestamp"
+                FROM waiver w
+                WHERE f.subject_identifier IS NULL AND f.testcase IS NOT NULL
+                  AND w.testcase = f.testcase
+                UNION ALL
+                SELECT w.id, w.subject_type, w.scenario, w.product_version, w.username, w.proxied_by, w."timestamp"
+                FROM waiver w
+                WHERE f.subject_identifier IS NULL AND f.testcase IS NULL AND f.username IS NOT NULL
+                  AND w.username = f.username
+                UNION ALL
+                SELECT w.id, w.subject_type, w.scenario, w.product_version, w.username, w.proxied_by, w."timestamp"
+                FROM waiver w
+                WHERE f.subject_identifier IS NULL AND f.testcase IS NULL AND f.username IS NULL) AS m
+            WHERE (f.subject_type IS NULL OR m.subject_type = f.subject_type)
+              AND (f.scenario IS NULL OR m.scenario = f.scenario)
+              AND (f.product_version IS NULL OR m.product_version = f.product_version)
+              AND (f.username IS NULL OR m.username = f.username)
+              AND (f.proxied_by IS NULL OR m.proxied_by = f.proxied_by)
+              AND (f.since_from IS NULL OR m."timestamp" >= f.since_from)
+              AND (f.since_to IS NULL OR m."timestamp" <= f.since_to)
+        )
         SELECT w.id, w.subject_type, w.subject_identifier, w.testcase, w.scenario, w.username,
                w.proxied_by, w.product_version, w.waived, w.comment, w."timestamp",
                count(*) OVER () AS total_count
-        FROM waiver w
-        WHERE EXISTS (
-                SELECT 1
-                FROM unnest(@subjectTypes::text[], @subjectIdentifiers::text[], @testcases::text[],
-                            @scenarios::text[], @productVersions::text[], @usernames::text[],
-                            @proxiedBys::text[], @sinceFroms::timestamp[], @sinceTos::timestamp[])
-                     AS f(subject_type, subject_identifier, testcase, scenario, product_version,
-                          username, proxied_by, since_from, since_to)
-                WHERE (f.subject_type IS NULL OR w.subject_type = f.subject_type)
-                  AND (f.subject_identifier IS NULL OR w.subject_identifier = f.subject_identifier)
-                  AND (f.testcase IS NULL OR w.testcase = f.testcase)
-                  AND (f.scenario IS NULL OR w.scenario = f.scenario)
-                  AND (f.product_version IS NULL OR w.product_version = f.product_version)
-                  AND (f.username IS NULL OR w.username = f.username)
-                  AND (f.proxied_by IS NULL OR w.proxied_by = f.proxied_by)
-                  AND (f.since_from IS NULL OR w."timestamp" >= f.since_from)
-                  AND (f.since_to IS NULL OR w."timestamp" <= f.since_to))
-          AND (@includeObsolete OR NOT EXISTS (
+        FROM matched
+        JOIN waiver w ON w.id = matched.id
+        WHERE @includeObsolete OR NOT EXISTS (
                 SELECT 1
                 FROM waiver newer
                 WHERE newer.subject_identifier = w.subject_identifier
                   AND newer.testcase = w.testcase
                   AND newer.subject_type = w.subject_type
+                  AND newer.id > w.id
                   AND newer.scenario IS NOT DISTINCT FROM w.scenario
-                  AND (NOT @perUser OR (newer.username = w.username AND newer.product_version = w.product_version))
-                  AND newer.id > w.id))
+                  AND (NOT @perUser OR (newer.username = w.username AND newer.product_version = w.product_version)))
         ORDER BY w."timestamp" DESC NULLS LAST, w.id DESC
         LIMIT @limit OFFSET @offset
         """;

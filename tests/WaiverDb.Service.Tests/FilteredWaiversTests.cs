@@ -145,6 +145,60 @@ public sealed class FilteredWaiversTests : ServiceFixture
         Assert.Equal([other.Id(), build.Id()], result.DataIds());
     }
 
+    // Each filter reaches its rows by the index its fields allow (subject and test case,
+    // subject only, test case only, user only, or none: a table scan), so one call mixing
+    // every shape must still give each filter exactly its waivers, and a waiver two shapes
+    // find only once.
+    [Fact]
+    public async Task FiltersOfEveryShapeInOneCallEachFindTheirWaivers()
+    {
+        var glibcDeplint = await CreateAsync(WaiverBody(Glibc, Deplint), "alice");
+        var glibcAbicheck = await CreateAsync(WaiverBody(Glibc, Abicheck), "alice");
+        var gzipDeplint = await CreateAsync(WaiverBody(Gzip, Deplint), "alice");
+        await CreateAsync(WaiverBody(Gzip, Abicheck), "alice");
+        var bobs = await CreateAsync(WaiverBody("bash-5.2-1.fc40", "dist.upgradepath"), "bob");
+        await CreateAsync(WaiverBody("bash-5.2-1.fc40", "dist.rpmlint"), "carol");
+        var rawhide = await CreateAsync(WaiverBody("zsh-5.9-1.fc41", "dist.rpmlint", w => w["product_version"] = "fedora-41"), "carol");
+
+        var result = await FilterAsync($$"""
+            {"filters": [
+              {"subject_identifier": "{{Glibc}}", "testcase": "{{Abicheck}}"},
+              {"subject_identifier": "{{Glibc}}", "username": "alice"},
+              {"testcase": "{{Deplint}}", "subject_type": "koji_build"},
+              {"username": "bob"},
+              {"username": "bob", "subject_identifier": "bash-5.2-1.fc40", "testcase": "dist.upgradepath"},
+              {"product_version": "fedora-41"}]}
+            """);
+
+        Assert.Equal([rawhide.Id(), bobs.Id(), gzipDeplint.Id(), glibcAbicheck.Id(), glibcDeplint.Id()], result.DataIds());
+    }
+
+    // PostgreSQL plans a statement for its parameters' types only once it has run a few
+    // times on a connection (the service prepares its statements): the answers must not
+    // change when that generic plan takes over.
+    [Fact]
+    public async Task RepeatedCallsKeepTheirAnswersOnceTheStatementIsPrepared()
+    {
+        var glibcDeplint = await CreateAsync(WaiverBody(Glibc, Deplint), "alice");
+        var gzipAbicheck = await CreateAsync(WaiverBody(Gzip, Abicheck), "bob");
+        var calls = new (string Body, int[] Expected)[]
+        {
+            ($$"""{"filters": [{"subject_identifier": "{{Glibc}}", "testcase": "{{Deplint}}"}]}""", [glibcDeplint.Id()]),
+            ($$"""{"filters": [{"testcase": "{{Abicheck}}"}]}""", [gzipAbicheck.Id()]),
+            ("""{"filters": [{"username": "alice"}]}""", [glibcDeplint.Id()]),
+            ($$"""{"filters": [{"subject_identifier": "{{Gzip}}"}]}""", [gzipAbicheck.Id()]),
+            ("""{"filters": [{"username": "nobody"}]}""", []),
+        };
+
+        for (var round = 0; round < 8; round++)
+        {
+            foreach (var (body, expected) in calls)
+            {
+                Assert.Equal(expected, (await FilterAsync(body)).DataIds());
+            }
+        }
+    }
+
     [Fact]
     public async Task TwoHundredFiltersInOneCallWork()
     {

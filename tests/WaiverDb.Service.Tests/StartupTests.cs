@@ -157,7 +157,7 @@ public sealed class StartupTests : IAsyncLifetime
         Assert.Equal(0, await service.WaitForExitAsync(StartTimeout));
         await using var db = new NpgsqlConnection(_postgres.ConnectionString(database));
         Assert.Equal(0, await db.ExecuteScalarAsync<long>("SELECT count(*) FROM waiver"));
-        Assert.Equal(3, await db.ExecuteScalarAsync<long>("SELECT count(*) FROM waiverdb_schema_versions"));
+        Assert.Equal(4, await db.ExecuteScalarAsync<long>("SELECT count(*) FROM waiverdb_schema_versions"));
     }
 
     private string SettingsFile(JsonObject settings)

@@ -50,8 +50,12 @@ public sealed class UpstreamDatabaseTests : IAsyncLifetime
             SELECT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
             WHERE c.relname = 'waiverdb_waiver_key_idx'
             """));
+        Assert.True(await db.ExecuteScalarAsync<bool>("""
+            SELECT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+            WHERE c.relname = 'waiverdb_waiver_username_idx'
+            """));
         Assert.Equal(
-            ["001_create_waiver.sql", "002_waiver_key_index.sql", "003_create_outbox.sql"],
+            ["001_create_waiver.sql", "002_waiver_key_index.sql", "003_create_outbox.sql", "004_waiver_username_index.sql"],
             (await db.QueryAsync<string>("SELECT scriptname FROM waiverdb_schema_versions ORDER BY schemaversionsid"))
                 .Select(name => name.Split('.')[^2] + ".sql"));
     }

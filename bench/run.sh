@@ -1,0 +1,331 @@
+#!/usr/bin/env bash
+# The benchmark behind docs/benchmarks.md: `make bench` (see bench/README.md).
+#
+# Seeds a private PostgreSQL with 10,000 and 1,000,000 waivers (bench/seed.sql), starts
+# the Release build of the service on 127.0.0.1 against each, drives it with wrk over
+# keep-alive connections (bench/wrk/*.lua) and runs the very SQL of each request with
+# pgbench at the same concurrency (bench/pgbench/*.sed turn the service's statements
+# into pgbench scripts), then writes the report with the machine, the plans and the
+# targets met or missed.
+#
+# Environment: BENCH_SIZES ("10000 1000000"), BENCH_DURATION (seconds per run, 15),
+# BENCH_CONNECTIONS (8), BENCH_REPORT (docs/benchmarks.md).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
+BENCH="$ROOT/bench"
+SIZES="${BENCH_SIZES:-10000 1000000}"
+DURATION="${BENCH_DURATION:-15}"
+CONNECTIONS="${BENCH_CONNECTIONS:-8}"
+THREADS=2
+WARMUP="${BENCH_WARMUP:-5}"
+REPORT="${BENCH_REPORT:-$ROOT/docs/benchmarks.md}"
+SCENARIOS="filtered20 filtered200 list create"
+# Everything generated: the cluster, the build, logs and results. Under /var/tmp so
+# that the "postgres" user can reach it when root runs the benchmark.
+WORK="/var/tmp/waiverdb-bench-$(id -u)-$(printf '%s' "$ROOT" | sha256sum | cut -c1-10)"
+
+say() { printf 'bench: %s\n' "$*" >&2; }
+die() { say "error: $*"; exit 1; }
+is_root() { [[ "$EUID" -eq 0 ]]; }
+as_pg() { if is_root; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi; }
+
+ensure_tools() {
+    "$ROOT/scripts/dev-postgres.sh" ensure-installed
+    PG_BIN="$("$ROOT/scripts/dev-postgres.sh" bindir)"
+    local missing=()
+    command -v wrk >/dev/null || missing+=(wrk)
+    command -v pgbench >/dev/null || missing+=(postgresql-client)
+    command -v curl >/dev/null || missing+=(curl)
+    if (( ${#missing[@]} > 0 )); then
+        say "installing ${missing[*]} from Debian"
+        local sudo=()
+        is_root || sudo=(sudo)
+        "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update
+        "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
+    fi
+}
+
+free_port() {
+    local port
+    for port in $(seq "$1" $(($1 + 200))); do
+        if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+            echo "$port"
+            return 0
+        fi
+    done
+    die "no free port from $1"
+}
+
+SERVICE_PID=""
+cleanup() {
+    if [[ -n "$SERVICE_PID" ]] && kill -0 "$SERVICE_PID" 2>/dev/null; then
+        kill "$SERVICE_PID" && wait "$SERVICE_PID" 2>/dev/null || true
+    fi
+    if [[ -f "$WORK/data/postmaster.pid" ]]; then
+        as_pg "$PG_BIN/pg_ctl" stop -w -m fast -D "$WORK/data" >/dev/null 2>&1 || true
+    fi
+}
+
+# A throwaway cluster, made afresh on every run so no earlier run's data or
+# statistics leak in; it trusts local connections and listens on loopback only.
+start_postgres() {
+    as_pg "$PG_BIN/pg_ctl" stop -w -m fast -D "$WORK/data" >/dev/null 2>&1 || true
+    rm -rf "$WORK"
+    mkdir -p "$WORK/results"
+    is_root && chown postgres:postgres "$WORK"
+    as_pg "$PG_BIN/initdb" -D "$WORK/data" -U postgres --auth-local=trust --auth-host=trust \
+        --encoding=UTF8 --no-locale >"$WORK/initdb.log" 2>&1 || { cat "$WORK/initdb.log" >&2; die "initdb failed"; }
+    PG_PORT="$(free_port 55432)"
+    cat >>"$WORK/data/postgresql.conf" <<EOF
+listen_addresses = '127.0.0.1'
+port = $PG_PORT
+unix_socket_directories = '$WORK'
+shared_buffers = 512MB
+max_connections = 100
+EOF
+    as_pg "$PG_BIN/pg_ctl" start -w -t 60 -D "$WORK/data" -l "$WORK/postgresql.log" >/dev/null \
+        || { tail -n 20 "$WORK/postgresql.log" >&2; die "PostgreSQL did not start"; }
+    say "PostgreSQL $(bin_version) on 127.0.0.1:$PG_PORT, data in $WORK/data"
+}
+
+bin_version() { "$PG_BIN/postgres" --version | awk '{ print $3 }'; }
+
+# The service's sessions run with JIT off (service/Database/ConnectionDefaults.cs):
+# the floor runs with the same settings.
+export PGOPTIONS="-c jit=off"
+psql_db() { "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" -U postgres "$@"; }
+
+build_service() {
+    # As the Containerfile publishes it (ReadyToRun), and plainly for comparison.
+    say "publishing the service (Release, ReadyToRun)"
+    local rid
+    rid="linux-$([[ "$(uname -m)" == aarch64 ]] && echo arm64 || echo x64)"
+    dotnet publish "$ROOT/service/WaiverDb.Service.csproj" -c Release -o "$WORK/publish-r2r" \
+        -r "$rid" --self-contained false -p:PublishReadyToRun=true -p:UseAppHost=false \
+        >"$WORK/publish-r2r.log" 2>&1 || { tail -n 30 "$WORK/publish-r2r.log" >&2; die "publish failed"; }
+    say "publishing the service (Release, without ReadyToRun)"
+    dotnet publish "$ROOT/service/WaiverDb.Service.csproj" -c Release -o "$WORK/publish" \
+        -p:UseAppHost=false >"$WORK/publish.log" 2>&1 || { tail -n 30 "$WORK/publish.log" >&2; die "publish failed"; }
+    cat >"$WORK/settings.json" <<'EOF'
+{
+  "DEVELOPMENT": true,
+  "AUTH_METHODS": ["dummy"],
+  "SUPERUSERS": [],
+  "PERMISSIONS": [],
+  "PERMISSION_MAPPING": {},
+  "RESULTSDB_API_URL": "http://127.0.0.1:9/api/v2.0"
+}
+EOF
+}
+
+# Start-up is timed from the launch to the first 200 of /healthcheck (which asks the
+# database), on a database already migrated. Sets SERVICE_PID; writes milliseconds to $4.
+start_service() {
+    local publish="$1" db="$2" log="$3" result="$4" start end code
+    SVC_PORT="$(free_port 58080)"
+    start=$(date +%s%N)
+    DATABASE_URI="postgresql://postgres@127.0.0.1:$PG_PORT/$db" WAIVERDB_CONFIG="$WORK/settings.json" \
+        WAIVERDB_LISTEN="http://127.0.0.1:$SVC_PORT" DOTNET_NOLOGO=1 \
+        dotnet "$publish/WaiverDb.Service.dll" >"$log" 2>&1 &
+    SERVICE_PID=$!
+    for _ in $(seq 1 3000); do
+        code="$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$SVC_PORT/healthcheck" || true)"
+        if [[ "$code" == 200 ]]; then
+            end=$(date +%s%N)
+            echo $(((end - start) / 1000000)) >"$result"
+            return 0
+        fi
+        kill -0 "$SERVICE_PID" 2>/dev/null || { tail -n 20 "$log" >&2; die "the service exited"; }
+        sleep 0.01
+    done
+    die "the service did not answer /healthcheck"
+}
+
+stop_service() {
+    kill "$SERVICE_PID" && wait "$SERVICE_PID" 2>/dev/null || true
+    SERVICE_PID=""
+}
+
+# CPU time the service has used (user + system), in clock ticks: what a request costs it
+# whatever else the machine is doing.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$SERVICE_PID/stat"; }
+
+peak_rss_mb() { awk '/^VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$SERVICE_PID/status"; }
+
+seed() {
+    local db="$1" rows="$2"
+    psql_db -d postgres -c "CREATE DATABASE $db"
+    DATABASE_URI="postgresql://postgres@127.0.0.1:$PG_PORT/$db" WAIVERDB_CONFIG="$WORK/settings.json" \
+        dotnet "$WORK/publish-r2r/WaiverDb.Service.dll" migrate >"$WORK/migrate-$db.log" 2>&1 \
+        || { cat "$WORK/migrate-$db.log" >&2; die "migration failed"; }
+    say "seeding $rows waivers"
+    psql_db -d "$db" -v rows="$rows" -f "$BENCH/seed.sql"
+    psql_db -d "$db" -c "VACUUM ANALYZE waiver"
+}
+
+# The service's statement, as its raw literal in WaiverStore.cs.
+statement() {
+    awk -v name="$1" '$0 ~ "private const string " name " = \"\"\"" { f = 1; next } f && /^ *""";/ { f = 0 } f' \
+        "$ROOT/service/Waivers/WaiverStore.cs" | sed 's/^        //'
+}
+
+# The SQL of one scenario's request, with pgbench/psql variables for its random parts.
+scenario_sql() {
+    case "$1" in
+        filtered20) statement QuerySql | sed -f "$BENCH/pgbench/filtered.sed" | sed 's/@nf@/20/g' ;;
+        filtered200) statement QuerySql | sed -f "$BENCH/pgbench/filtered.sed" | sed 's/@nf@/200/g' ;;
+        list) statement QuerySql | sed -f "$BENCH/pgbench/list.sed" ;;
+        create) statement InsertSql | sed -f "$BENCH/pgbench/create.sed" ;;
+    esac
+}
+
+# pgbench's script: the same random choices as the wrk script, then the statement; a
+# write is a transaction of its own, as the service makes it.
+pgbench_script() {
+    local scenario="$1" subjects="$2"
+    echo "\\set s0 random(1, $((subjects - 11)))"
+    case "$scenario" in
+        list) echo "\\set p random(1, 2)" ;;
+        create) echo "\\set k random(0, 19)"; echo "BEGIN;" ;;
+    esac
+    scenario_sql "$scenario"
+    echo ";"
+    [[ "$scenario" == create ]] && echo "COMMIT;"
+    return 0
+}
+
+wrk_run() {
+    local scenario="$1" subjects="$2" out="$3" script args=("$subjects")
+    case "$scenario" in
+        filtered20) script=filtered.lua; args+=(20) ;;
+        filtered200) script=filtered.lua; args+=(200) ;;
+        list) script=list.lua ;;
+        create) script=create.lua ;;
+    esac
+    # A short run first, not counted: the service compiles its hot paths (tiered JIT)
+    # and fills its connection pool, as a long-running instance already has.
+    BENCH_WRK_DIR="$BENCH/wrk" wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" \
+        -s "$BENCH/wrk/$script" "http://127.0.0.1:$SVC_PORT" -- "${args[@]}" >"$out.warmup.txt" 2>&1 \
+        || { cat "$out.warmup.txt" >&2; die "wrk failed"; }
+    local cpu_before cpu_after
+    cpu_before="$(cpu_ticks)"
+    BENCH_WRK_DIR="$BENCH/wrk" wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency \
+        -s "$BENCH/wrk/$script" "http://127.0.0.1:$SVC_PORT" -- "${args[@]}" >"$out.txt" 2>&1 \
+        || { cat "$out.txt" >&2; die "wrk failed"; }
+    cpu_after="$(cpu_ticks)"
+    # requests/s, p50 ms, p99 ms, errors (socket errors + non-2xx), service CPU ms per request
+    awk -v ticks=$((cpu_after - cpu_before)) -v hz="$(getconf CLK_TCK)" '/^BENCH / {
+            for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+            printf "%.0f %.2f %.2f %d %.2f\n", v["requests"] / (v["duration_us"] / 1e6), v["p50_us"] / 1000, v["p99_us"] / 1000,
+                v["errors"] + v["non2xx"], (v["requests"] > 0 ? ticks * 1000 / hz / v["requests"] : 0)
+         }' "$out.txt"
+}
+
+pgbench_run() {
+    local scenario="$1" db="$2" subjects="$3" out="$4"
+    pgbench_script "$scenario" "$subjects" >"$out.sql"
+    rm -f "$out".log*
+    pgbench -n -M prepared -h 127.0.0.1 -p "$PG_PORT" -U postgres -c "$CONNECTIONS" -j "$THREADS" \
+        -T "$DURATION" -f "$out.sql" --log --log-prefix="$out.log" "$db" >"$out.txt" 2>&1 \
+        || { cat "$out.txt" >&2; die "pgbench failed"; }
+    # transactions/s, p50 ms, p99 ms (from the per-transaction log), failures
+    local tps failed
+    tps="$(awk '/^tps = / { printf "%.0f", $3 }' "$out.txt")"
+    failed="$(awk '/number of failed transactions/ { print $5 }' "$out.txt")"
+    cat "$out".log* | awk '{ print $3 }' | sort -n | awk -v tps="$tps" -v failed="${failed:-0}" '
+        { v[NR] = $1 }
+        END { printf "%s %.2f %.2f %d\n", tps, v[int(NR * 0.50) + 1] / 1000, v[int(NR * 0.99) + 1] / 1000, failed }'
+}
+
+explain() {
+    local scenario="$1" db="$2" vars=(-v s0=50001 -v p=2 -v k=1)
+    {
+        if [[ "$scenario" == create ]]; then
+            echo "BEGIN;"
+            echo "EXPLAIN (ANALYZE, BUFFERS)"
+            scenario_sql create
+            echo "; ROLLBACK;"
+        else
+            echo "EXPLAIN (ANALYZE, BUFFERS)"
+            scenario_sql "$scenario"
+            echo ";"
+        fi
+    } | "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" -U postgres -d "$db" "${vars[@]}" -f - \
+        | sed -n '/QUERY PLAN/,$p' | sed '1,2d; /^([0-9]* rows)$/d'
+}
+
+# The service's insert of a 1,000-waiver list, in a transaction that is rolled back: its
+# plan (one Insert over unnest) and the locks it holds on the waiver table.
+write_check() {
+    local db="$1"
+    {
+        echo "BEGIN;"
+        echo "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF)"
+        statement InsertSql | sed -f "$BENCH/pgbench/create-list.sed"
+        echo ";"
+        echo "SELECT 'lock on waiver: ' || mode FROM pg_locks WHERE pid = pg_backend_pid() AND relation = 'waiver'::regclass;"
+        echo "ROLLBACK;"
+    } | "$PG_BIN/psql" -X -q -t -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" -U postgres -d "$db" -v s0=2000000 -f - \
+        | sed '/InitPlan\|Aggregate\|Function Scan on generate_series\|^ *$/d'
+}
+
+main() {
+    local started load_before
+    started="$(date -u '+%Y-%m-%d %H:%M:%S UTC')"
+    load_before="$(uptime | sed 's/.*load average: //')"
+    ensure_tools
+    trap cleanup EXIT
+    start_postgres
+    build_service
+
+    local size db subjects scenario r
+    for size in $SIZES; do
+        db="waivers_$size"
+        subjects=$((size / 10))
+        seed "$db" "$size"
+        start_service "$WORK/publish-r2r" "$db" "$WORK/service-$size.log" "$WORK/results/startup-r2r-$size"
+        for scenario in $SCENARIOS; do
+            say "$size waivers, $scenario: wrk"
+            r="$(wrk_run "$scenario" "$subjects" "$WORK/results/wrk-$scenario-$size")"
+            echo "$r $(peak_rss_mb)" >"$WORK/results/wrk-$scenario-$size"
+            say "  $r (requests/s p50 p99 errors CPU-ms/request), peak RSS $(peak_rss_mb) MB"
+            say "$size waivers, $scenario: pgbench"
+            r="$(pgbench_run "$scenario" "$db" "$subjects" "$WORK/results/pgbench-$scenario-$size")"
+            echo "$r" >"$WORK/results/pgbench-$scenario-$size"
+            say "  $r (transactions/s p50 p99 failures)"
+        done
+        stop_service
+        start_service "$WORK/publish" "$db" "$WORK/service-plain-$size.log" "$WORK/results/startup-$size"
+        stop_service
+        if [[ "$size" == "${SIZES##* }" ]]; then
+            for scenario in $SCENARIOS; do
+                explain "$scenario" "$db" >"$WORK/results/plan-$scenario"
+            done
+            write_check "$db" >"$WORK/results/write-check"
+        fi
+    done
+
+    cat >"$WORK/results/meta" <<EOF
+STARTED='$started'
+LOAD_BEFORE='$load_before'
+LOAD_AFTER='$(uptime | sed 's/.*load average: //')'
+SIZES='$SIZES'
+SCENARIOS='$SCENARIOS'
+DURATION='$DURATION'
+CONNECTIONS='$CONNECTIONS'
+THREADS='$THREADS'
+WARMUP='$WARMUP'
+PG_VERSION='$(bin_version)'
+EOF
+    "$BENCH/report.sh" "$WORK/results" >"$REPORT.new"
+    mv "$REPORT.new" "$REPORT"
+    say "wrote $REPORT"
+}
+
+if [[ "${1:-}" == "--report-only" ]]; then
+    # Rewrites the report from the last run's results (when editing bench/report.sh).
+    "$BENCH/report.sh" "$WORK/results" >"$REPORT"
+    exit 0
+fi
+main
