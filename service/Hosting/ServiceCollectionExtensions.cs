@@ -47,6 +47,7 @@ public static class ServiceCollectionExtensions
         services.AddHostedService<MigrationService>();
 
         services.AddSingleton<WaiverStore>();
+        services.AddSingleton<Admin.AdminStore>();
         services.AddSingleton<Messaging.OutboxWriter>();
         services.AddSingleton<Messaging.IMessagePublisher>(Messaging.MessagingSettings.CreatePublisher);
         services.AddHostedService<Messaging.OutboxDispatcher>();
