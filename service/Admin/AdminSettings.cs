@@ -24,7 +24,7 @@ public sealed record AdminSettings(IReadOnlySet<string> Users, IReadOnlySet<stri
             case null:
                 return None;
             case JsonValueKind.Array:
-                return new AdminSettings(Names(source, node.AsArray(), "entry"), new HashSet<string>());
+                return new AdminSettings(Names(source, node.AsArray(), "every entry"), new HashSet<string>());
             case JsonValueKind.Object:
                 var admins = node.AsObject();
                 foreach (var (name, _) in admins.Where(p => p.Key is not ("users" or "groups")))
@@ -56,7 +56,7 @@ public sealed record AdminSettings(IReadOnlySet<string> Users, IReadOnlySet<stri
             return [];
         }
 
-        return Names(source, node.AsArray(), key);
+        return Names(source, node.AsArray(), $"every entry of {key}");
     }
 
     private static HashSet<string> Names(SettingsSource source, JsonArray list, string what)
@@ -70,7 +70,7 @@ public sealed record AdminSettings(IReadOnlySet<string> Users, IReadOnlySet<stri
             }
             else
             {
-                source.Problem(Key, $"every {what} must be a non-empty string, not {item?.ToJsonString() ?? "null"}");
+                source.Problem(Key, $"{what} must be a non-empty string, not {item?.ToJsonString() ?? "null"}");
             }
         }
 

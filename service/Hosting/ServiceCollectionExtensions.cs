@@ -41,6 +41,7 @@ public static class ServiceCollectionExtensions
                     Observability.DatabaseConnects.Inc();
                     return Task.CompletedTask;
                 })
+            .UseLoggerFactory(new TransactionRollbacks())
             .Build());
         DefaultTypeMap.MatchNamesWithUnderscores = true;
         services.AddSingleton<DatabaseMigrator>();
