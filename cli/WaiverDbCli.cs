@@ -30,6 +30,7 @@ public static class WaiverDbCli
         root.Subcommands.Add(FilterCommand.Create(context));
         root.Subcommands.Add(AboutCommand.Create(context));
         root.Subcommands.Add(PermissionsCommand.Create(context));
+        root.Subcommands.Add(AdminCommand.Create(context));
         return root;
     }
 

@@ -6,6 +6,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using WaiverDb.Contracts;
+using WaiverDb.Contracts.Admin;
 using WaiverDb.Contracts.Validation;
 using WaiverDb.Contracts.Waivers;
 
@@ -85,6 +86,29 @@ public sealed class WaiverDbClient(HttpClient http, Uri apiUrl, OidcLogin? oidc 
         using var response = await SendAsync(HttpMethod.Get, path, null, ct);
         return await ReadAsync(response, WaiverDbJsonContext.Default.IReadOnlyListPermissionEntry, "Failed to read permissions", ct);
     }
+
+    public async Task<AdminActionResponse> RevokeAsync(int id, string reason, CancellationToken ct)
+    {
+        using var response = await SendAsync(HttpMethod.Post, AdminWaiverPath(id) + "/revoke", Body(new AdminReasonRequest(reason)), ct);
+        return await ReadAsync(response, WaiverDbJsonContext.Default.AdminActionResponse, $"Failed to revoke waiver {id}", ct);
+    }
+
+    public async Task<AdminActionResponse> RemoveAsync(int id, string reason, CancellationToken ct)
+    {
+        using var response = await SendAsync(HttpMethod.Delete, AdminWaiverPath(id), Body(new AdminReasonRequest(reason)), ct);
+        return await ReadAsync(response, WaiverDbJsonContext.Default.AdminActionResponse, $"Failed to remove waiver {id}", ct);
+    }
+
+    /// <summary>One page of the audit log; <paramref name="url"/> (a <c>next</c> link) instead of the first.</summary>
+    public async Task<AdminAuditPage> AuditAsync(int? waiverId, int page, int limit, Uri? url, CancellationToken ct)
+    {
+        var query = $"admin/audit?page={page.ToString(CultureInfo.InvariantCulture)}&limit={limit.ToString(CultureInfo.InvariantCulture)}"
+            + (waiverId is { } id ? "&waiver_id=" + id.ToString(CultureInfo.InvariantCulture) : string.Empty);
+        using var response = await SendAsync(HttpMethod.Get, url?.ToString() ?? query, null, ct);
+        return await ReadAsync(response, WaiverDbJsonContext.Default.AdminAuditPage, "Failed to read the audit log", ct);
+    }
+
+    private static string AdminWaiverPath(int id) => "admin/waivers/" + id.ToString(CultureInfo.InvariantCulture);
 
     private static StringContent Body<T>(T value) =>
         new(JsonSerializer.Serialize(value, (JsonTypeInfo<T>)RequestOptions.GetTypeInfo(typeof(T))), Encoding.UTF8, "application/json");

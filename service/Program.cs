@@ -1,3 +1,4 @@
+using WaiverDb.Service.Admin;
 using WaiverDb.Service.Database;
 using WaiverDb.Service.Hosting;
 using WaiverDb.Service.Info;
@@ -34,6 +35,7 @@ try
     app.MapHealthEndpoints();
     app.MapLivenessEndpoint();
     app.MapWaivers();
+    app.MapAdmin();
     app.MapInfo();
     app.MapMetricsEndpoint();
     await app.RunAsync();

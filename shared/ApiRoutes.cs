@@ -15,6 +15,13 @@ public static class ApiRoutes
     public const string Metrics = Prefix + "/metrics";
     public const string HealthCheck = "/healthcheck";
 
+    /// <summary>Administrators' operations (<c>ADMINS</c>): revoke, remove, the audit log.</summary>
+    public const string Admin = Prefix + "/admin";
+    public const string AdminAudit = Admin + "/audit";
+
+    /// <summary>The path of one waiver among the administrators' operations.</summary>
+    public static string AdminWaiver(int id) => Admin + "/waivers/" + id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>The path of one waiver.</summary>
     public static string Waiver(int id) => Waivers + id.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

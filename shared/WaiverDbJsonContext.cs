@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using WaiverDb.Contracts.Admin;
 using WaiverDb.Contracts.Waivers;
 
 namespace WaiverDb.Contracts;
@@ -28,6 +29,10 @@ namespace WaiverDb.Contracts;
 [JsonSerializable(typeof(IReadOnlyDictionary<string, PermissionMappingEntry>))]
 [JsonSerializable(typeof(IReadOnlyList<string>))]
 [JsonSerializable(typeof(ErrorResponse))]
+[JsonSerializable(typeof(AdminReasonRequest))]
+[JsonSerializable(typeof(AdminActionResponse))]
+[JsonSerializable(typeof(AdminAuditPage))]
+[JsonSerializable(typeof(WaiverDeletedMessage))]
 [JsonSerializable(typeof(string))]
 [JsonSerializable(typeof(int))]
 [JsonSerializable(typeof(long))]

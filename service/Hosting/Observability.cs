@@ -33,7 +33,7 @@ public static class Observability
         // Labelled by route pattern, not raw path, so /waivers/1 and /waivers/2 are one
         // series; exact status codes are kept (the API answers only a dozen of them).
         app.UseHttpMetrics();
-        foreach (var counter in new[] { DatabaseErrors, UpstreamDbApiErrors, UpstreamHandleErrors, DatabaseConnects })
+        foreach (var counter in new[] { DatabaseErrors, UpstreamDbApiErrors, UpstreamHandleErrors, DatabaseConnects, TransactionRollbacks.Counter })
         {
             counter.Publish();
         }

@@ -42,12 +42,14 @@ public static class ServiceCollectionExtensions
                     Observability.DatabaseConnects.Inc();
                     return Task.CompletedTask;
                 })
+            .UseLoggerFactory(new TransactionRollbacks())
             .Build());
         DefaultTypeMap.MatchNamesWithUnderscores = true;
         services.AddSingleton<DatabaseMigrator>();
         services.AddHostedService<MigrationService>();
 
         services.AddSingleton<WaiverStore>();
+        services.AddSingleton<Admin.AdminStore>();
         services.AddSingleton<Messaging.OutboxWriter>();
         services.AddSingleton<Messaging.IMessagePublisher>(Messaging.MessagingSettings.CreatePublisher);
         services.AddHostedService<Messaging.OutboxDispatcher>();

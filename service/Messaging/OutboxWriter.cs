@@ -16,6 +16,9 @@ public sealed class OutboxWriter(WaiverDbSettings settings)
 {
     public const string WaiverNewTopic = "waiverdb.waiver.new";
 
+    /// <summary>An administrator removed a waiver; the body is its id and key only.</summary>
+    public const string WaiverDeletedTopic = "waiverdb.waiver.deleted";
+
     // At most one pending wake-up: the dispatcher drains everything each time it wakes.
     private readonly Channel<bool> _wakeUps = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
@@ -49,6 +52,40 @@ public sealed class OutboxWriter(WaiverDbSettings settings)
             waiverIds = waivers.Select(w => w.Id).ToArray(),
         };
         await connection.ExecuteAsync(new CommandDefinition(InsertSql, args, transaction, cancellationToken: ct));
+    }
+
+    private const string InsertOneSql = """
+        INSERT INTO waiverdb_outbox (message_id, topic, body, waiver_id)
+        VALUES (@messageId, @topic, @body::json, @waiverId)
+        """;
+
+    /// <summary>Adds one message of <paramref name="topic"/> about waiver <paramref name="waiverId"/>, in the caller's transaction.</summary>
+    public async Task AddAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string topic, string body, int waiverId,
+        CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        if (!Enabled)
+        {
+            return;
+        }
+
+        var args = new { messageId = Guid.NewGuid(), topic, body, waiverId };
+        await connection.ExecuteAsync(new CommandDefinition(InsertOneSql, args, transaction, cancellationToken: ct));
+    }
+
+    // The new-waiver messages carry the waiver's comment and user; a removed waiver must not
+    // live on in them, sent or not. A row the dispatcher is sending is locked, so this waits
+    // for that batch to end.
+    private const string ForgetWaiverSql = """
+        DELETE FROM waiverdb_outbox WHERE waiver_id = @waiverId AND topic = @topic
+        """;
+
+    /// <summary>Deletes the <c>waiverdb.waiver.new</c> messages of waiver <paramref name="waiverId"/>, in the caller's transaction.</summary>
+    public static async Task ForgetWaiverAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, int waiverId, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        await connection.ExecuteAsync(new CommandDefinition(ForgetWaiverSql, new { waiverId, topic = WaiverNewTopic }, transaction,
+            cancellationToken: ct));
     }
 
     /// <summary>After the commit of <paramref name="count"/> waivers: tells the dispatcher their messages are waiting.</summary>

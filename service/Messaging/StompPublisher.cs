@@ -31,8 +31,9 @@ internal sealed class StompPublisher(WaiverDbSettings settings, ILogger<StompPub
             var receipts = new Task[messages.Count];
             for (var i = 0; i < messages.Count; i++)
             {
-                receipts[i] = await client.SendAsync(_stomp.Destination,
-                    [("content-type", "application/json"), ("persistent", "true"), ("waiverdb-message-id", messages[i].MessageId.ToString())],
+                receipts[i] = await client.SendAsync(DestinationFor(messages[i].Topic),
+                    [("content-type", "application/json"), ("persistent", "true"), ("waiverdb-message-id", messages[i].MessageId.ToString()),
+                     ("waiverdb-topic", messages[i].Topic)],
                     Encoding.UTF8.GetBytes(messages[i].Body), timeout.Token);
             }
 
@@ -132,4 +133,15 @@ internal sealed class StompPublisher(WaiverDbSettings settings, ILogger<StompPub
     }
 
     public async ValueTask DisposeAsync() => await DropConnectionAsync();
+
+    /// <summary>
+    /// Upstream's destination names the new-waiver topic (<c>/topic/VirtualTopic.eng.waiverdb.waiver.new</c>);
+    /// other topics go to the same name with their own topic in its place, so a consumer of
+    /// new waivers never receives a body that is not a waiver. A destination that does not
+    /// end with the topic is used for every topic, told apart by the <c>waiverdb-topic</c> header.
+    /// </summary>
+    internal string DestinationFor(string topic) =>
+        topic != OutboxWriter.WaiverNewTopic && _stomp.Destination.EndsWith(OutboxWriter.WaiverNewTopic, StringComparison.Ordinal)
+            ? _stomp.Destination[..^OutboxWriter.WaiverNewTopic.Length] + topic
+            : _stomp.Destination;
 }

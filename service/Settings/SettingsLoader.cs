@@ -30,6 +30,7 @@ public static class SettingsLoader
             AuthMethods = authMethods,
             Database = ReadDatabase(source),
             Superusers = source.StringList("SUPERUSERS"),
+            Admins = Admin.AdminSettings.Read(source),
             Permissions = ReadPermissions(source),
             PermissionMapping = ReadPermissionMapping(source),
             CorsOrigins = ReadCorsOrigins(source),

@@ -143,6 +143,9 @@ internal sealed class SettingsSource(JsonObject file, Func<string, string?> envi
         }
     }
 
+    /// <summary>The raw value, for settings with more than one accepted shape; null when unset.</summary>
+    public JsonNode? Value(string key) => ParsedNode(key);
+
     private JsonNode? Node(string key) => file.TryGetPropertyValue(key, out var node) ? node : null;
 
     /// <summary>

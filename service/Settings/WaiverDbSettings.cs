@@ -15,6 +15,9 @@ public sealed record WaiverDbSettings
 
     public IReadOnlyList<string> Superusers { get; init; } = [];
 
+    /// <summary><c>ADMINS</c>: who may revoke and remove waivers and read the audit log.</summary>
+    public Admin.AdminSettings Admins { get; init; } = Admin.AdminSettings.None;
+
     public IReadOnlyList<PermissionEntry> Permissions { get; init; } = [];
 
     /// <summary>Deprecated: test case regex to users and groups, used when <see cref="Permissions"/> is empty.</summary>

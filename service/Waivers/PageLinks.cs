@@ -27,7 +27,8 @@ public static class PageLinks
             Link(request, pages));
     }
 
-    private static string Link(HttpRequest request, int page)
+    /// <summary>The request's URL with <c>page</c> replaced; the audit log pages the same way.</summary>
+    internal static string Link(HttpRequest request, int page)
     {
         var url = new StringBuilder()
             .Append(request.Scheme).Append("://").Append(request.Host.ToUriComponent())

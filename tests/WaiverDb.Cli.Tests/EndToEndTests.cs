@@ -25,6 +25,7 @@ public sealed class EndToEndTests : IAsyncLifetime
             ["DEVELOPMENT"] = true,
             ["AUTH_METHODS"] = new JsonArray("dummy"),
             ["SUPERUSERS"] = new JsonArray("bodhi"),
+            ["ADMINS"] = new JsonArray("root"),
             ["PERMISSIONS"] = new JsonArray(new JsonObject
             {
                 ["name"] = "fedora-ci",
@@ -63,6 +64,43 @@ public sealed class EndToEndTests : IAsyncLifetime
         Assert.StartsWith("ID  SUBJECT TYPE", lines[0], StringComparison.Ordinal);
         Assert.StartsWith($"{id,-2}  koji_build    qclib-1.3.1-3.fc28  dist.rpmdeplint", lines[1], StringComparison.Ordinal);
         Assert.Equal(2, lines.Length);
+    }
+
+    [Fact]
+    public async Task AnAdministratorRevokesRemovesAndReadsTheAuditLog()
+    {
+        var asRoot = _cli.Config($"[waiverdb]\napi_url = {_service.BaseAddress}api/v1.0\nauth_method = dummy\ndummy_user = root\n", "root.conf");
+        var ids = new List<int>();
+        for (var i = 0; i < 2; i++)
+        {
+            var created = await _cli.RunAsync($"""create -C {_asPackager} -t dist.admin -i admin-1.0-{i}.fc40 -T koji_build -c "oops" --json""");
+            Assert.Equal(0, created.ExitCode);
+            ids.Add((int)JsonNode.Parse(created.Output)![0]!["id"]!);
+        }
+
+        var refused = await _cli.RunAsync($"""admin revoke {ids[0]} --reason "not mine" -C {_asPackager}""");
+        Assert.Equal((1, "Error: Failed to revoke waiver " + ids[0] + ": User packager is not an administrator (ADMINS)\n"), (refused.ExitCode, refused.Error));
+
+        var revoked = await _cli.RunAsync($"""admin revoke {ids[0]} --reason "wrong build" -C {asRoot} --json""");
+        Assert.True(revoked.ExitCode == 0, revoked.Error);
+        var revocationId = (int)JsonNode.Parse(revoked.Output)!["waiver"]!["id"]!;
+        var revocation = JsonNode.Parse((await _cli.RunAsync($"get {revocationId} --json -C {_asPackager}")).Output)!;
+        Assert.Equal(("root", false, "Revoked by root: wrong build"),
+            ((string?)revocation["username"], (bool)revocation["waived"]!, (string?)revocation["comment"]));
+
+        var again = await _cli.RunAsync($"""admin revoke {ids[0]} --reason "twice" -C {asRoot}""");
+        Assert.Equal(1, again.ExitCode);
+        Assert.Contains($"waiver {revocationId} replaces it", again.Error, StringComparison.Ordinal);
+
+        var removed = await _cli.RunAsync($"""admin remove {ids[1]} --reason "spam" -C {asRoot}""");
+        Assert.Equal(0, removed.ExitCode);
+        Assert.StartsWith($"Removed waiver {ids[1]} (audit entry ", removed.Output, StringComparison.Ordinal);
+        var gone = await _cli.RunAsync($"get {ids[1]} -C {_asPackager}");
+        Assert.Equal((1, $"Error: Failed to get waiver {ids[1]}: Waiver not found\n"), (gone.ExitCode, gone.Error));
+
+        var audit = JsonNode.Parse((await _cli.RunAsync($"admin audit --json -C {asRoot}")).Output)!["data"]!.AsArray();
+        Assert.Equal([("remove", ids[1], "spam"), ("revoke", ids[0], "wrong build")],
+            audit.Select(e => ((string)e!["action"]!, (int)e["waiver_id"]!, (string)e["reason"]!)));
     }
 
     [Fact]

@@ -102,6 +102,40 @@ public sealed partial class ContainerfileTests
         Assert.Equal("/etc/waiverdb/settings.json", WaiverDb.Service.Settings.SettingsLoader.DefaultPath);
     }
 
+    [Fact]
+    public void EveryInstructionIsOneBuildersKnowAndEveryVariableAStageUsesIsDeclaredInIt()
+    {
+        string[] known = ["FROM", "RUN", "CMD", "LABEL", "EXPOSE", "ENV", "ADD", "COPY", "ENTRYPOINT", "VOLUME", "USER", "WORKDIR", "ARG",
+            "ONBUILD", "STOPSIGNAL", "HEALTHCHECK", "SHELL"];
+        foreach (var stage in File.Stages)
+        {
+            Assert.All(stage.Instructions, i => Assert.Contains(i.Keyword, known));
+
+            // A build argument is empty in a stage that does not declare it (ARG is per
+            // stage), which would silently give an image without its version.
+            var declared = stage.All("ARG").Select(a => a.Split('=')[0]).ToHashSet();
+            var environment = stage.Environment.Keys.ToHashSet();
+            foreach (var instruction in stage.Instructions.Where(i => i.Keyword is "LABEL" or "ENV" or "WORKDIR" or "USER" or "COPY"))
+            {
+                foreach (Match variable in BuildVariable().Matches(instruction.Arguments))
+                {
+                    var name = variable.Groups[1].Success ? variable.Groups[1].Value : variable.Groups[2].Value;
+                    Assert.True(declared.Contains(name) || environment.Contains(name),
+                        $"{instruction.Keyword} {instruction.Arguments}: ${name} is not declared by ARG or ENV in stage {stage.From}");
+                }
+            }
+        }
+
+        // Stages copied from exist before the copy, and the last USER of the image is not root.
+        var names = File.Stages.Select(s => s.Name).OfType<string>().ToList();
+        Assert.All(File.Stages.SelectMany(s => s.All("COPY")).Where(c => c.StartsWith("--from=", StringComparison.Ordinal)),
+            c => Assert.Contains(c["--from=".Length..].Split(' ')[0], names));
+        Assert.DoesNotContain(File.Final.All("USER"), u => u is "root" or "0" || u.StartsWith("0:", StringComparison.Ordinal));
+    }
+
+    [GeneratedRegex(@"\$\{([A-Za-z_][A-Za-z0-9_]*)[^}]*\}|\$([A-Za-z_][A-Za-z0-9_]*)")]
+    private static partial Regex BuildVariable();
+
     private static string TargetFramework() =>
         XDocument.Load(RepositoryFiles.PathOf("Directory.Build.props")).Descendants("TargetFramework").Single().Value;
 

@@ -143,6 +143,7 @@ public sealed class OpenShiftTemplateTests
                 Assert.Contains("Password=change-me", loaded.Database.ConnectionString, StringComparison.Ordinal);
                 Assert.Equal(LogFormat.Json, loaded.LogFormat);
                 Assert.NotEmpty(loaded.TrustedProxies);
+                Assert.Contains("sysadmin-waiverdb", loaded.Admins.Groups);
             }
             finally
             {

@@ -28,6 +28,7 @@ public sealed class OutboxStompTests(RabbitMqBroker broker) : ServiceFixture
     {
         settings["MESSAGE_BUS_PUBLISH"] = true;
         settings["MESSAGE_PUBLISHER"] = "stomp";
+        settings["ADMINS"] = new JsonArray("root");
         settings["MESSAGE_OUTBOX_POLL_SECONDS"] = 0.2;
         settings["MESSAGE_PUBLISH_RETRY_MAX_SECONDS"] = 1;
         settings["MESSAGE_PUBLISH_TIMEOUT_SECONDS"] = 5;
@@ -42,6 +43,24 @@ public sealed class OutboxStompTests(RabbitMqBroker broker) : ServiceFixture
             },
             ["credentials"] = new JsonObject { ["login"] = _user, ["passcode"] = _passcode },
         };
+    }
+
+    [Fact]
+    public async Task ARemovalGoesToTheDestinationNamedForWaiverDeletedNotToNewWaiverConsumers()
+    {
+        var deletedTopic = _topic[..^"waiver.new".Length] + "waiver.deleted";
+        await using var deleted = await BrokerQueue.BindAsync(broker, deletedTopic);
+        await using var created = await BrokerQueue.BindAsync(broker, _topic);
+        var waiver = await CreateAsync(WaiverBody());
+        Assert.Single(await created.ReceiveAsync(1, Patience));
+        using var client = As("root");
+        using var response = await client.DeleteAsync($"/api/v1.0/admin/waivers/{waiver["id"]}?reason=spam");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+
+        var message = Assert.Single(await deleted.ReceiveAsync(1, Patience));
+        Assert.Equal((int)waiver["id"]!, (int)JsonNode.Parse(message.Body)!["id"]!);
+        Assert.Null(JsonNode.Parse(message.Body)!["comment"]);
+        Assert.Empty(await created.ReceiveAsync(1, TimeSpan.FromSeconds(2)));
     }
 
     [Fact]

@@ -55,7 +55,8 @@ public sealed class UpstreamDatabaseTests : IAsyncLifetime
             WHERE c.relname = 'waiverdb_waiver_username_idx'
             """));
         Assert.Equal(
-            ["001_create_waiver.sql", "002_waiver_key_index.sql", "003_create_outbox.sql", "004_waiver_username_index.sql"],
+            ["001_create_waiver.sql", "002_waiver_key_index.sql", "003_create_outbox.sql", "004_waiver_username_index.sql",
+             "005_create_admin_audit.sql"],
             (await db.QueryAsync<string>("SELECT scriptname FROM waiverdb_schema_versions ORDER BY schemaversionsid"))
                 .Select(name => name.Split('.')[^2] + ".sql"));
     }
