@@ -3,6 +3,7 @@ using WaiverDb.Service.Hosting;
 using WaiverDb.Service.Info;
 using WaiverDb.Service.Settings;
 using WaiverDb.Service.Waivers;
+using WaiverDb.Service.Web;
 
 try
 {
@@ -11,6 +12,7 @@ try
     builder.AddStructuredLogging();
     builder.AddTracing();
     builder.AddWaiverDbAuthentication();
+    builder.AddWaiverDbWeb();
 
     var app = builder.Build();
     app.Services.GetRequiredService<WaiverDbSettings>();
@@ -29,6 +31,8 @@ try
     }
 
     app.UseTrustedProxies();
+    app.UseSecurityHeaders();
+    app.UseWaiverDbWeb();
     app.UseRequestLogging();
     app.UseWaiverDbPipeline();
     app.MapHealthEndpoints();
@@ -36,6 +40,7 @@ try
     app.MapWaivers();
     app.MapInfo();
     app.MapMetricsEndpoint();
+    app.MapWeb();
     await app.RunAsync();
     return 0;
 }
