@@ -15,7 +15,7 @@ namespace WaiverDb.Service.Tests.Infrastructure;
 /// introspection endpoint, with RSA keys made here to sign the tests' tokens, and the
 /// client_secrets.json the service is configured with.
 /// </summary>
-public sealed class OidcProvider : IDisposable
+public sealed partial class OidcProvider : IDisposable
 {
     public const string ClientId = "waiverdb";
     public const string ClientSecret = "s3cret:with/odd chars";
