@@ -116,7 +116,7 @@ public static class SignInApi
         }
 
         var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, name)], WebSchemes.Cookie);
-        await context.SignInAsync(WebSchemes.Cookie, new ClaimsPrincipal(identity));
+        await context.SignInAsync(WebSchemes.Cookie, new ClaimsPrincipal(identity), new AuthenticationProperties { IsPersistent = true });
         return Results.Redirect(WebSchemes.LocalReturnUrl(next));
     }
 

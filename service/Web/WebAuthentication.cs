@@ -143,6 +143,9 @@ public static class WebAuthentication
                 else
                 {
                     context.Principal = principal;
+
+                    // The cookie lasts PERMANENT_SESSION_LIFETIME, as upstream's permanent session.
+                    context.Properties!.IsPersistent = true;
                 }
 
                 return Task.CompletedTask;
