@@ -14,7 +14,7 @@ public sealed class BrowseTests(Chromium chromium, OidcWebService service)
 
     public async Task InitializeAsync()
     {
-        _context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new() { Width = 1280, Height = 900 } });
+        _context = await chromium.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new() { Width = 1280, Height = 900 } });
         _page = await _context.NewPageAsync();
     }
 

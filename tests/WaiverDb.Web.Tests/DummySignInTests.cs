@@ -13,7 +13,7 @@ public sealed class DummySignInTests(Chromium chromium, DummyWebService service)
 
     public async Task InitializeAsync()
     {
-        _context = await chromium.Browser.NewContextAsync();
+        _context = await chromium.NewContextAsync();
         _page = await _context.NewPageAsync();
     }
 

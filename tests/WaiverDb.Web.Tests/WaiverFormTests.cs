@@ -22,7 +22,8 @@ public sealed class WaiverFormTests(Chromium chromium, OidcWebService service)
     {
         service.Provider.SignInUser = "alice";
         service.Provider.SignInRoles = [];
-        _context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions { Locale = "en-US" });
+        service.Provider.SignInUserinfoRoles = [];
+        _context = await chromium.NewContextAsync(new BrowserNewContextOptions { Locale = "en-US" });
         _page = await _context.NewPageAsync();
         _page.Dialog += (_, dialog) =>
         {
@@ -174,6 +175,28 @@ public sealed class WaiverFormTests(Chromium chromium, OidcWebService service)
         await _page.Locator("#new-waiver-form button[type=submit]").ClickAsync();
         await Expect(_page.Locator("#waiver-result")).ToContainTextAsync("New waiver created. ID: ");
         Assert.Equal(1, await service.CountAsync("subject_identifier=bob-1&username=bob"));
+    }
+
+    [Fact]
+    public async Task GroupsFromUserinfoAloneLetAUserWaive()
+    {
+        service.Provider.SignInUser = "dave";
+        service.Provider.SignInUserinfoRoles = ["packagers"];
+
+        await _page.GotoAsync(service.Url("/api/v1.0/waivers/new?testcase=dist.userinfo"));
+
+        await Expect(_page.Locator("#signed-in-user")).ToHaveTextAsync("dave");
+        await Expect(_page.Locator("#other-error")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
+    public async Task WithoutTheGroupTheSameUserIsRefusedAtOnce()
+    {
+        service.Provider.SignInUser = "dave";
+
+        await _page.GotoAsync(service.Url("/api/v1.0/waivers/new?testcase=dist.userinfo"));
+
+        await Expect(_page.Locator("#other-error")).ToContainTextAsync("User dave is not authorized to submit results for the test case dist.userinfo");
     }
 
     [Fact]

@@ -28,6 +28,9 @@ public sealed partial class OidcProvider
     /// <summary>The realm roles the next sign-in puts in the access token only (as Keycloak does).</summary>
     public string[] SignInRoles { get; set; } = [];
 
+    /// <summary>The realm roles the next sign-in's userinfo answer alone holds.</summary>
+    public string[] SignInUserinfoRoles { get; set; } = [];
+
     /// <summary>Codes redeemed with a correct PKCE verifier.</summary>
     public int VerifiedCodeExchanges { get; private set; }
 
@@ -37,9 +40,14 @@ public sealed partial class OidcProvider
     /// <summary>The access token of the last sign-in.</summary>
     public string? LastAccessToken { get; private set; }
 
-    /// <summary>Turns on the authorize and token endpoints.</summary>
+    /// <summary>Turns on the authorize, token and userinfo endpoints.</summary>
     public void EnableSignIn()
     {
+        var discovery = Discovery();
+        discovery["userinfo_endpoint"] = Issuer + "/protocol/openid-connect/userinfo";
+        PublishDiscovery(discovery);
+        Server.Given(Request.Create().WithPath(RealmPath + "/protocol/openid-connect/userinfo").UsingGet())
+            .RespondWith(Response.Create().WithCallback(UserInfo));
         Server.Given(Request.Create().WithPath(RealmPath + "/protocol/openid-connect/auth").UsingGet())
             .RespondWith(Response.Create().WithCallback(Authorize));
         Server.Given(Request.Create().WithPath(RealmPath + "/protocol/openid-connect/token").UsingPost())
@@ -67,6 +75,23 @@ public sealed partial class OidcProvider
                 ["Location"] = new($"{redirect}{separator}code={code}&state={Uri.EscapeDataString(state)}"),
             },
         };
+    }
+
+    /// <summary>Userinfo for the bearer of the last access token handed out.</summary>
+    private IResponseMessage UserInfo(IRequestMessage request)
+    {
+        var bearer = request.Headers is { } headers && headers.TryGetValue("Authorization", out var values) ? values.FirstOrDefault() : null;
+        if (LastAccessToken is null || bearer != "Bearer " + LastAccessToken)
+        {
+            return Answer(401, new JsonObject { ["error"] = "invalid_token" });
+        }
+
+        var roles = new JsonArray([.. SignInUserinfoRoles.Select(r => (JsonNode)r)]);
+        return Answer(200, new JsonObject
+        {
+            ["sub"] = "id-of-" + SignInUser,
+            ["realm_access"] = new JsonObject { ["roles"] = roles },
+        });
     }
 
     private IResponseMessage RedeemCode(IRequestMessage request)

@@ -118,9 +118,9 @@ public sealed class ServiceProcess : IAsyncDisposable
                     return;
                 }
             }
-            catch (HttpRequestException)
+            catch (Exception e) when (e is HttpRequestException || (e is TaskCanceledException && DateTime.UtcNow < deadline))
             {
-                // Not listening yet.
+                // Not listening yet, or a loaded machine answering slowly: ask again until the deadline.
             }
 
             await Task.Delay(200);

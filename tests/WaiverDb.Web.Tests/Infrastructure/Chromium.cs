@@ -22,8 +22,19 @@ public sealed class Chromium : IAsyncLifetime
             throw new InvalidOperationException($"{ExecutablePath} is missing: run scripts/install-test-deps.sh (Debian's chromium)");
         }
 
+        // Generous waits: a loaded CI machine must not turn slowness into failures.
+        Assertions.SetDefaultExpectTimeout(30_000);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = ExecutablePath, Headless = true });
+    }
+
+    /// <summary>A new context (own cookies) with generous action and navigation timeouts.</summary>
+    public async Task<IBrowserContext> NewContextAsync(BrowserNewContextOptions? options = null)
+    {
+        var context = await Browser.NewContextAsync(options ?? new BrowserNewContextOptions());
+        context.SetDefaultTimeout(60_000);
+        context.SetDefaultNavigationTimeout(60_000);
+        return context;
     }
 
     public async Task DisposeAsync()

@@ -57,7 +57,7 @@ public abstract class WebService : IAsyncLifetime
         };
         Configure(environment);
         _service = ServiceProcess.Start(environment, port);
-        await _service.WaitUntilHealthyAsync(TimeSpan.FromSeconds(60));
+        await _service.WaitUntilHealthyAsync(TimeSpan.FromSeconds(180));
     }
 
     public async Task DisposeAsync()
