@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs, from Debian, the real peers the tests run on 127.0.0.1: PostgreSQL, an MIT
-# KDC with kinit, slapd with ldap-utils and cyrus-sasl's GSSAPI module, RabbitMQ, and make.
+# KDC with kinit, slapd with ldap-utils and cyrus-sasl's GSSAPI module, RabbitMQ, Chromium
+# for the browser tests, and make.
 # Installs only what is missing (so a second run installs nothing); needs root or sudo.
 # `make test` and .ci/run both call it.
 set -euo pipefail
@@ -43,6 +44,11 @@ fi
 # in /usr/lib/rabbitmq/bin); the package's system broker must not start.
 if [[ ! -x /usr/lib/rabbitmq/bin/rabbitmq-server ]]; then
     packages+=(rabbitmq-server)
+fi
+
+# The browser tests drive Debian's Chromium with Playwright (which must not download a browser).
+if [[ ! -x /usr/bin/chromium ]]; then
+    packages+=(chromium)
 fi
 
 if (( ${#packages[@]} == 0 )); then

@@ -4,6 +4,7 @@ using WaiverDb.Service.Hosting;
 using WaiverDb.Service.Info;
 using WaiverDb.Service.Settings;
 using WaiverDb.Service.Waivers;
+using WaiverDb.Service.Web;
 
 try
 {
@@ -12,6 +13,7 @@ try
     builder.AddStructuredLogging();
     builder.AddTracing();
     builder.AddWaiverDbAuthentication();
+    builder.AddWaiverDbWeb();
 
     var app = builder.Build();
     app.Services.GetRequiredService<WaiverDbSettings>();
@@ -30,6 +32,8 @@ try
     }
 
     app.UseTrustedProxies();
+    app.UseSecurityHeaders();
+    app.UseWaiverDbWeb();
     app.UseRequestLogging();
     app.UseWaiverDbPipeline();
     app.MapHealthEndpoints();
@@ -38,6 +42,7 @@ try
     app.MapAdmin();
     app.MapInfo();
     app.MapMetricsEndpoint();
+    app.MapWeb();
     await app.RunAsync();
     return 0;
 }

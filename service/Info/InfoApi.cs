@@ -31,11 +31,14 @@ public static class InfoApi
         TypedResults.Ok(new ConfigResponse(settings.PermissionMapping, settings.Superusers));
 
     /// <summary>The <c>PERMISSIONS</c> list (<c>?testcase=T</c>: the entries covering T); <c>?html=1</c> renders a table.</summary>
-    public static IResult Permissions(string? testcase, string? html, WaiverDbSettings settings, PermissionChecker checker)
+    public static async Task<IResult> Permissions(HttpContext context, string? testcase, string? html, WaiverDbSettings settings, PermissionChecker checker)
     {
+        if (html is { Length: > 0 } and not "0" and not "false")
+        {
+            return await Web.PermissionsPage.PageAsync(context, testcase, settings, checker);
+        }
+
         IReadOnlyList<PermissionEntry> entries = testcase is null ? settings.Permissions : [.. checker.EntriesFor(testcase)];
-        return html is { Length: > 0 } and not "0" and not "false"
-            ? TypedResults.Content(PermissionsPage.Render(entries, testcase), "text/html; charset=utf-8")
-            : TypedResults.Json(entries, WaiverDbJsonContext.Default.IReadOnlyListPermissionEntry);
+        return TypedResults.Json(entries, WaiverDbJsonContext.Default.IReadOnlyListPermissionEntry);
     }
 }

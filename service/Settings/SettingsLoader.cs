@@ -46,6 +46,7 @@ public static class SettingsLoader
             OtlpTracesEndpoint = DeploymentSettings.ReadOtlpEndpoint(source),
             TracingServiceName = source.String("OTEL_EXPORTER_SERVICE_NAME") is { Length: > 0 } serviceName ? serviceName : "waiverdb",
             MessageBus = Messaging.MessagingSettings.Read(source),
+            Web = Web.WebSettings.Read(source),
         };
         settings = settings with { Oidc = OidcSettingsReader.Read(source, settings.AuthMethods, development) };
 

@@ -114,6 +114,9 @@ internal sealed class SettingsSource(JsonObject file, Func<string, string?> envi
         return (int)value;
     }
 
+    /// <summary>Whether the key's value is a list (for keys that take a list or one string).</summary>
+    public bool IsList(string key) => ParsedNode(key) is JsonArray;
+
     public IReadOnlyList<string> StringList(string key) =>
         Typed(key, WaiverDbJsonContext.Default.IReadOnlyListString, "must be a list of strings") ?? [];
 

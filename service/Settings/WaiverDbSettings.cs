@@ -60,6 +60,9 @@ public sealed record WaiverDbSettings
     /// <summary>The OIDC method's settings; null unless <see cref="AuthMethods"/> includes OIDC.</summary>
     public Auth.Oidc.OidcSettings? Oidc { get; init; }
 
+    /// <summary>The web pages' sign-in and session (<c>OIDC_CALLBACK_ROUTE</c>, <c>OIDC_SCOPES</c>, <c>SECRET_KEY</c>, <c>PERMANENT_SESSION_LIFETIME</c>).</summary>
+    public Web.WebSettings Web { get; init; } = new();
+
     /// <summary>Publishing of <c>waiverdb.waiver.new</c> (<c>MESSAGE_BUS_PUBLISH</c>, <c>MESSAGE_PUBLISHER</c>).</summary>
     public Messaging.MessagingSettings MessageBus { get; init; } = Messaging.MessagingSettings.Disabled;
 }

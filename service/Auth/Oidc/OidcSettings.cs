@@ -31,6 +31,9 @@ public sealed record OidcSettings
     /// <summary>The dotted path to the groups (<c>OIDC_GROUPS_FIELD</c>).</summary>
     public string GroupsField { get; init; } = "realm_access.roles";
 
+    /// <summary>The file's <c>web.redirect_uris</c>: the first is where the web sign-in asks the provider to return (empty: built from the request).</summary>
+    public IReadOnlyList<Uri> RedirectUris { get; init; } = [];
+
     /// <summary>How long an introspection answer is reused (<c>OIDC_INTROSPECTION_CACHE_SECONDS</c>).</summary>
     public TimeSpan IntrospectionCacheLifetime { get; init; } = TimeSpan.FromSeconds(60);
 }
@@ -83,6 +86,7 @@ internal static class OidcSettingsReader
             source.Problem(SecretsKey, $"'{path}' has a web.token_introspection_uri but no web.client_secret to call it with");
         }
 
+        var redirectUris = RedirectUris(source, path, web, development);
         if (issuer is null || clientId is null)
         {
             return null;
@@ -94,6 +98,7 @@ internal static class OidcSettingsReader
             ClientId = clientId,
             ClientSecret = clientSecret,
             IntrospectionUri = introspection,
+            RedirectUris = redirectUris,
             Audience = string.IsNullOrWhiteSpace(audience) ? clientId : audience,
             UsernameField = usernameField,
             GroupsField = groupsField,
@@ -131,6 +136,36 @@ internal static class OidcSettingsReader
             source.Problem(SecretsKey, $"'{path}' is not valid JSON: {e.Message}");
             return null;
         }
+    }
+
+    private static List<Uri> RedirectUris(SettingsSource source, string path, JsonElement web, bool development)
+    {
+        var uris = new List<Uri>();
+        if (!web.TryGetProperty("redirect_uris", out var list))
+        {
+            return uris;
+        }
+
+        if (list.ValueKind != JsonValueKind.Array || list.EnumerateArray().Any(item => item.ValueKind != JsonValueKind.String))
+        {
+            source.Problem(SecretsKey, $"'{path}': web.redirect_uris must be a list of URLs");
+            return uris;
+        }
+
+        foreach (var text in list.EnumerateArray().Select(item => item.GetString()!))
+        {
+            // A code sent to plain http on the network could be read on the way.
+            if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")
+                || (uri.Scheme == "http" && !development && !IsLoopback(uri)))
+            {
+                source.Problem(SecretsKey, $"'{path}': web.redirect_uris entry '{text}' must be an https URL (http only for localhost or with DEVELOPMENT)");
+                continue;
+            }
+
+            uris.Add(uri);
+        }
+
+        return uris;
     }
 
     private static string? Text(SettingsSource source, string path, JsonElement web, string name, bool required)

@@ -15,12 +15,13 @@ namespace WaiverDb.Service.Tests.Infrastructure;
 /// introspection endpoint, with RSA keys made here to sign the tests' tokens, and the
 /// client_secrets.json the service is configured with.
 /// </summary>
-public sealed class OidcProvider : IDisposable
+public sealed partial class OidcProvider : IDisposable
 {
     public const string ClientId = "waiverdb";
     public const string ClientSecret = "s3cret:with/odd chars";
     private const string RealmPath = "/realms/test";
     private static readonly Guid JwksMapping = Guid.NewGuid();
+    private static readonly Guid DiscoveryMapping = Guid.NewGuid();
     private readonly JsonWebTokenHandler _tokens = new() { SetDefaultTimesOnTokenCreation = false };
     private readonly List<RSA> _rsas = [];
 
@@ -29,14 +30,7 @@ public sealed class OidcProvider : IDisposable
         Server = WireMockServer.Start();
         Issuer = Server.Url + RealmPath;
         Key = NewKey("key-1");
-        Json(Request.Create().WithPath(RealmPath + "/.well-known/openid-configuration").UsingGet(), new JsonObject
-        {
-            ["issuer"] = Issuer,
-            ["jwks_uri"] = Issuer + "/protocol/openid-connect/certs",
-            ["introspection_endpoint"] = IntrospectionUri,
-            ["token_endpoint"] = Issuer + "/protocol/openid-connect/token",
-            ["authorization_endpoint"] = Issuer + "/protocol/openid-connect/auth",
-        });
+        PublishDiscovery(Discovery());
         PublishKeys(Key);
         SecretsFile = Path.Combine(Path.GetTempPath(), $"waiverdb-test-client-secrets-{Guid.NewGuid():N}.json");
         File.WriteAllText(SecretsFile, ClientSecrets().ToJsonString());
@@ -72,6 +66,22 @@ public sealed class OidcProvider : IDisposable
             ["redirect_uris"] = new JsonArray("https://waiverdb.example/oidc_callback"),
         },
     };
+
+    /// <summary>The discovery document (<c>.well-known/openid-configuration</c>).</summary>
+    public JsonObject Discovery() => new()
+    {
+        ["issuer"] = Issuer,
+        ["jwks_uri"] = Issuer + "/protocol/openid-connect/certs",
+        ["introspection_endpoint"] = IntrospectionUri,
+        ["token_endpoint"] = Issuer + "/protocol/openid-connect/token",
+        ["authorization_endpoint"] = Issuer + "/protocol/openid-connect/auth",
+    };
+
+    /// <summary>Replaces the discovery document.</summary>
+    public void PublishDiscovery(JsonObject document) =>
+        Server.Given(Request.Create().WithPath(RealmPath + "/.well-known/openid-configuration").UsingGet())
+            .WithGuid(DiscoveryMapping)
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(document.ToJsonString()));
 
     /// <summary>A new RSA key with <paramref name="kid"/> (not published until <see cref="PublishKeys"/>).</summary>
     public RsaSecurityKey NewKey(string kid)

@@ -51,10 +51,13 @@ public sealed class ServiceProcess : IAsyncDisposable
     public int ExitCode => _process.ExitCode;
 
     /// <summary>Starts the service with <paramref name="environment"/> (WAIVERDB_LISTEN is set to a free port).</summary>
-    public static ServiceProcess Start(IReadOnlyDictionary<string, string?> environment, params string[] arguments)
+    public static ServiceProcess Start(IReadOnlyDictionary<string, string?> environment, params string[] arguments) =>
+        Start(environment, FreePort(), arguments);
+
+    /// <summary>Starts the service on <paramref name="port"/> (for settings that must name its address beforehand).</summary>
+    public static ServiceProcess Start(IReadOnlyDictionary<string, string?> environment, int port, params string[] arguments)
     {
         ArgumentNullException.ThrowIfNull(environment);
-        var port = FreePort();
         var info = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -69,7 +72,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
 
         // Only what the test says: no settings leak in from the machine running the tests.
-        string[] prefixes = ["WAIVERDB_", "DATABASE_", "DEVELOPMENT", "AUTH_METHOD", "SUPERUSERS", "PERMISSION", "CORS_", "RESULTSDB_", "OIDC_", "LDAP_", "SSL_", "KRB5_KTNAME", "KRB5_CLIENT_KTNAME", "MIGRATE_", "MAX_PAGE_LIMIT", "MESSAGE_", "FEDORA_MESSAGING_CONF", "STOMP_CONFIGS", "LOG_FORMAT", "TRUSTED_PROXIES", "OTEL_"];
+        string[] prefixes = ["SECRET_KEY", "PERMANENT_SESSION_LIFETIME", "WAIVERDB_", "DATABASE_", "DEVELOPMENT", "AUTH_METHOD", "SUPERUSERS", "PERMISSION", "CORS_", "RESULTSDB_", "OIDC_", "LDAP_", "SSL_", "KRB5_KTNAME", "KRB5_CLIENT_KTNAME", "MIGRATE_", "MAX_PAGE_LIMIT", "MESSAGE_", "FEDORA_MESSAGING_CONF", "STOMP_CONFIGS", "LOG_FORMAT", "TRUSTED_PROXIES", "OTEL_"];
         foreach (var key in info.Environment.Keys.Where(k => prefixes.Any(p => k.StartsWith(p, StringComparison.Ordinal))).ToList())
         {
             info.Environment.Remove(key);
@@ -115,9 +118,9 @@ public sealed class ServiceProcess : IAsyncDisposable
                     return;
                 }
             }
-            catch (HttpRequestException)
+            catch (Exception e) when (e is HttpRequestException || (e is TaskCanceledException && DateTime.UtcNow < deadline))
             {
-                // Not listening yet.
+                // Not listening yet, or a loaded machine answering slowly: ask again until the deadline.
             }
 
             await Task.Delay(200);
@@ -150,7 +153,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
