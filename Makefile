@@ -13,7 +13,7 @@ TEST_SUMMARY ?= yes
 # Where the projects are; bin/ and obj/ below them are build output.
 CODE_DIRS := $(wildcard service shared tests cli)
 
-.PHONY: help build run test bench migrate db-start db-stop clean
+.PHONY: help build run test screenshots bench migrate db-start db-stop clean
 
 help: ## List the targets
 	@echo "WaiverDB: make TARGET"
@@ -42,6 +42,10 @@ test: ## Run the tests (installs their Debian packages if missing); results in a
 		scripts/test-summary.sh $(TEST_RESULTS) $$status || true; \
 	fi; \
 	exit $$status
+
+screenshots: ## Retake the README's screenshots of the web pages into docs/ (runs the browser tests)
+	@scripts/install-test-deps.sh
+	WAIVERDB_UPDATE_SCREENSHOTS=1 dotnet test tests/WaiverDb.Web.Tests -c $(CONFIGURATION) --filter "FullyQualifiedName~BrowseTests|FullyQualifiedName~WaiverFormTests"
 
 bench: ## Benchmark 10k and 1M waivers with wrk and pgbench; writes docs/benchmarks.md (~10 min)
 	bench/run.sh

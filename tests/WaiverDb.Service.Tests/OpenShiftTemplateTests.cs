@@ -165,6 +165,7 @@ public sealed class OpenShiftTemplateTests
             .Select(e => ((string)e!["name"]!, (string)e["valueFrom"]!["secretKeyRef"]!["name"]!, (string)e["valueFrom"]!["secretKeyRef"]!["key"]!))
             .ToList();
         Assert.Contains(references, r => r.Item1 == "DATABASE_PASSWORD");
+        Assert.Contains(references, r => r.Item1 == "SECRET_KEY");
         foreach (var (variable, name, key) in references)
         {
             Assert.Equal((string?)secret["metadata"]!["name"], name);

@@ -1,5 +1,4 @@
 using Microsoft.Playwright;
-using WaiverDb.Service.Tests.Infrastructure;
 using WaiverDb.Web.Tests.Infrastructure;
 using static Microsoft.Playwright.Assertions;
 
@@ -37,7 +36,7 @@ public sealed class BrowseTests(Chromium chromium, OidcWebService service)
         await Expect(_page.Locator("#result-count")).ToHaveTextAsync("25 waivers found, page 1 of 2.");
         Assert.Equal(ids.Reverse().Take(20), await RowIdsAsync());
         await Expect(_page.Locator("#previous-page")).ToHaveCountAsync(0);
-        await _page.ScreenshotAsync(new PageScreenshotOptions { Path = RepositoryFiles.PathOf("docs/web-start.png") });
+        await _page.ScreenshotAsync(new PageScreenshotOptions { Path = Screenshots.PathOf("web-start.png") });
 
         await _page.Locator("#next-page").ClickAsync();
 

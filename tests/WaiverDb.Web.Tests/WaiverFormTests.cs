@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using Microsoft.Playwright;
-using WaiverDb.Service.Tests.Infrastructure;
 using WaiverDb.Web.Tests.Infrastructure;
 using static Microsoft.Playwright.Assertions;
 
@@ -59,7 +58,7 @@ public sealed class WaiverFormTests(Chromium chromium, OidcWebService service)
         Assert.Equal("", await _page.Locator("[name=scenario]").InputValueAsync());
         await Expect(_page.Locator("#waiver-result")).ToBeHiddenAsync();
         await Expect(_page.Locator("#other-error")).ToHaveCountAsync(0);
-        await _page.ScreenshotAsync(new PageScreenshotOptions { Path = RepositoryFiles.PathOf("docs/web-form.png"), FullPage = true });
+        await _page.ScreenshotAsync(new PageScreenshotOptions { Path = Screenshots.PathOf("web-form.png"), FullPage = true });
 
         await _page.Locator("#new-waiver-form button[type=submit]").ClickAsync();
 
