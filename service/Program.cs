@@ -8,6 +8,7 @@ try
 {
     var builder = WebApplication.CreateBuilder(args);
     builder.AddWaiverDbServices();
+    builder.AddServerLimits();
     builder.AddStructuredLogging();
     builder.AddTracing();
     builder.AddWaiverDbAuthentication();

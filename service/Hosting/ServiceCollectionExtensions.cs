@@ -103,6 +103,7 @@ public static class ServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(app);
         app.UseJsonErrors();
+        app.UseRequestLimits();
         app.UseMiddleware<JsonpMiddleware>();
         app.UseRouting();
         app.UseRequestMetrics();
