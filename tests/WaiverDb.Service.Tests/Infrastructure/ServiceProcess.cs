@@ -21,11 +21,15 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private readonly IReadOnlyDictionary<string, string?> _environment;
+    private readonly string[] _arguments;
 
-    private ServiceProcess(Process process, Uri baseAddress)
+    private ServiceProcess(Process process, Uri baseAddress, IReadOnlyDictionary<string, string?> environment, string[] arguments)
     {
         _process = process;
         BaseAddress = baseAddress;
+        _environment = environment;
+        _arguments = arguments;
         process.OutputDataReceived += (_, e) => Append(e.Data);
         process.ErrorDataReceived += (_, e) => Append(e.Data);
         process.BeginOutputReadLine();
@@ -50,11 +54,29 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public int ExitCode => _process.ExitCode;
 
+    /// <summary>The operating system's id of the process, for reading <c>/proc/&lt;pid&gt;</c>.</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>Starts the service with <paramref name="environment"/> (WAIVERDB_LISTEN is set to a free port).</summary>
-    public static ServiceProcess Start(IReadOnlyDictionary<string, string?> environment, params string[] arguments)
+    public static ServiceProcess Start(IReadOnlyDictionary<string, string?> environment, params string[] arguments) =>
+        Start(environment, FreePort(), arguments);
+
+    /// <summary>Kills the process with SIGKILL, as an OOM killer or a node failure would: no shutdown runs.</summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+            await _process.WaitForExitAsync();
+        }
+    }
+
+    /// <summary>A new process with the same settings on the same port (after <see cref="KillAsync"/>).</summary>
+    public ServiceProcess StartAgain() => Start(_environment, BaseAddress.Port, _arguments);
+
+    private static ServiceProcess Start(IReadOnlyDictionary<string, string?> environment, int port, string[] arguments)
     {
         ArgumentNullException.ThrowIfNull(environment);
-        var port = FreePort();
         var info = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -83,7 +105,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
 
         var process = Process.Start(info) ?? throw new InvalidOperationException("could not start the service");
-        return new ServiceProcess(process, new Uri($"http://127.0.0.1:{port}"));
+        return new ServiceProcess(process, new Uri($"http://127.0.0.1:{port}"), environment, arguments);
     }
 
     /// <summary>Waits for the process to exit on its own and returns its exit code.</summary>
