@@ -46,6 +46,13 @@ public static class RequestLimiting
                 return;
             }
 
+            if (!IsValidHost(request.Host))
+            {
+                // Kestrel checks the characters of Host; behind a proxy, or in-process, nobody has.
+                await JsonErrors.WriteAsync(context, StatusCodes.Status400BadRequest, new ErrorResponse("The Host header is not a valid host name"));
+                return;
+            }
+
             if (request.ContentLength > limits.MaxContentLength)
             {
                 await JsonErrors.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, new ErrorResponse(BodyTooLarge(limits.MaxContentLength)));
@@ -69,6 +76,20 @@ public static class RequestLimiting
 
     internal static string BodyTooLarge(long limit) =>
         $"The request body is larger than MAX_CONTENT_LENGTH ({limit.ToString(CultureInfo.InvariantCulture)} bytes)";
+
+    private static bool IsValidHost(HostString host)
+    {
+        try
+        {
+            // What the absolute paging links are built with; it throws on what no URL can hold.
+            _ = host.ToUriComponent();
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
 
     private static long HeadersSize(IHeaderDictionary headers)
     {
