@@ -35,7 +35,9 @@ internal sealed record LoadVerdict
     public bool Holds => Other == 0 && Lost == 0 && Duplicated == 0 && Mismatched == 0 && StoredAfterRefusal == 0
         && WaiversWithoutMessage == 0 && WaiversWithSeveralMessages == 0 && DistinctMessages == StoredWaivers;
 
-    public static async Task<LoadVerdict> CheckAsync(ReliabilityEnvironment environment, WaiverLoad load, TimeSpan patience)
+    /// <summary>Checks the run; <paramref name="alreadyReceived"/> are the messages consumed while it ran.</summary>
+    public static async Task<LoadVerdict> CheckAsync(ReliabilityEnvironment environment, WaiverLoad load,
+        IReadOnlyList<ReceivedMessage> alreadyReceived, TimeSpan patience)
     {
         await using var db = await environment.OpenDatabaseAsync();
         var rows = (await db.QueryAsync<StoredRow>(
@@ -80,13 +82,18 @@ internal sealed record LoadVerdict
             }
         }
 
-        // Every stored waiver's message, once the dispatcher has caught up with the broker.
+        // Every stored waiver's message: read until all have come, or nothing more is coming
+        // (the outbox is empty and the queue has stayed empty for a while).
         var expected = outbox.Select(o => o.MessageId.ToString()).ToHashSet();
-        var received = new List<ReceivedMessage>();
+        var received = new List<ReceivedMessage>(alreadyReceived);
         var deadline = DateTime.UtcNow + patience;
-        while (DateTime.UtcNow < deadline && !expected.IsSubsetOf(received.Select(m => m.Properties.MessageId!)))
+        var quietRounds = 0;
+        while (DateTime.UtcNow < deadline && quietRounds < 3
+               && !expected.IsSubsetOf(received.Select(m => m.Properties.MessageId!)))
         {
-            received.AddRange(await environment.Queue.ReceiveAsync(Math.Max(1, expected.Count - received.Count), TimeSpan.FromSeconds(5)));
+            var batch = await environment.Queue.ReceiveAsync(1000, TimeSpan.FromSeconds(5));
+            received.AddRange(batch);
+            quietRounds = batch.Count == 0 && await environment.OutboxBacklogAsync() == 0 ? quietRounds + 1 : 0;
         }
 
         // Whatever else arrives shortly after is a duplicate to count.
