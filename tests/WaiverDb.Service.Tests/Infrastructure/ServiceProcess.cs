@@ -91,7 +91,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
 
         // Only what the test says: no settings leak in from the machine running the tests.
-        string[] prefixes = ["WAIVERDB_", "DATABASE_", "DEVELOPMENT", "AUTH_METHOD", "SUPERUSERS", "PERMISSION", "CORS_", "RESULTSDB_", "OIDC_", "LDAP_", "SSL_", "KRB5_KTNAME", "KRB5_CLIENT_KTNAME", "MIGRATE_", "MAX_PAGE_LIMIT", "MESSAGE_", "FEDORA_MESSAGING_CONF", "STOMP_CONFIGS", "LOG_FORMAT", "TRUSTED_PROXIES", "OTEL_"];
+        string[] prefixes = ["WAIVERDB_", "DATABASE_", "DEVELOPMENT", "AUTH_METHOD", "SUPERUSERS", "PERMISSION", "CORS_", "RESULTSDB_", "OIDC_", "LDAP_", "SSL_", "KRB5_KTNAME", "KRB5_CLIENT_KTNAME", "MIGRATE_", "MAX_", "REQUEST_HEADERS_TIMEOUT", "KEEP_ALIVE_TIMEOUT", "MIN_REQUEST_BODY_DATA_RATE", "MESSAGE_", "FEDORA_MESSAGING_CONF", "STOMP_CONFIGS", "LOG_FORMAT", "TRUSTED_PROXIES", "OTEL_"];
         foreach (var key in info.Environment.Keys.Where(k => prefixes.Any(p => k.StartsWith(p, StringComparison.Ordinal))).ToList())
         {
             info.Environment.Remove(key);
