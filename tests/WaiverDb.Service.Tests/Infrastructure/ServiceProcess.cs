@@ -137,9 +137,9 @@ public sealed class ServiceProcess : IAsyncDisposable
                     return;
                 }
             }
-            catch (HttpRequestException)
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
-                // Not listening yet.
+                // Not listening yet, or too busy starting to answer within the poll's timeout.
             }
 
             await Task.Delay(200);
