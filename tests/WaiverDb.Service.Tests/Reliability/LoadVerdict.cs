@@ -23,6 +23,12 @@ internal sealed record LoadVerdict
     public int Duplicated { get; init; }
     public int Mismatched { get; init; }
     public int StoredAfterRefusal { get; init; }
+
+    /// <summary>
+    /// Waivers of a 503 that were stored all the same: the database went down during COMMIT, so
+    /// the service could not know the outcome. Bounded by the requests in flight at a crash.
+    /// </summary>
+    public int UnavailableButStored { get; init; }
     public int InterruptedButStored { get; init; }
     public int StoredWaivers { get; init; }
     public int MessagesReceived { get; init; }
@@ -50,7 +56,7 @@ internal sealed record LoadVerdict
         var outbox = (await db.QueryAsync<(Guid MessageId, int WaiverId)>("SELECT message_id, waiver_id FROM waiverdb_outbox"))
             .ToList();
 
-        int lost = 0, duplicated = 0, mismatched = 0, storedAfterRefusal = 0, interruptedStored = 0, confirmed = 0;
+        int lost = 0, duplicated = 0, mismatched = 0, storedAfterRefusal = 0, unavailableStored = 0, interruptedStored = 0, confirmed = 0;
         foreach (var sent in load.Sent)
         {
             var stored = rows[sent.Token].ToList();
@@ -75,6 +81,9 @@ internal sealed record LoadVerdict
                     break;
                 case CreateOutcome.Interrupted:
                     interruptedStored += stored.Count > 0 ? 1 : 0;
+                    break;
+                case CreateOutcome.Unavailable:
+                    unavailableStored += stored.Count > 0 ? 1 : 0;
                     break;
                 default:
                     storedAfterRefusal += stored.Count > 0 ? 1 : 0;
@@ -117,6 +126,7 @@ internal sealed record LoadVerdict
             Duplicated = duplicated,
             Mismatched = mismatched,
             StoredAfterRefusal = storedAfterRefusal,
+            UnavailableButStored = unavailableStored,
             InterruptedButStored = interruptedStored,
             StoredWaivers = storedIds.Count,
             MessagesReceived = received.Count,
@@ -130,7 +140,7 @@ internal sealed record LoadVerdict
     public override string ToString() =>
         $"requests {Requests}: 201 {Created}, 503 {Unavailable}, other 5xx {ServerErrors}, refused (service down) {Refused}, "
         + $"interrupted {Interrupted}, other {Other}; waivers confirmed {WaiversConfirmed}, lost {Lost}, duplicated {Duplicated}, "
-        + $"mismatched {Mismatched}, stored after a refusal {StoredAfterRefusal}, interrupted but stored {InterruptedButStored}; "
+        + $"mismatched {Mismatched}, stored after a refusal {StoredAfterRefusal}, 503 but stored {UnavailableButStored}, interrupted but stored {InterruptedButStored}; "
         + $"stored {StoredWaivers}, messages {MessagesReceived} ({DistinctMessages} distinct ids, {Redelivered} redelivered), "
         + $"waivers without a message {WaiversWithoutMessage}, with several {WaiversWithSeveralMessages}";
 
