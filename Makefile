@@ -13,7 +13,12 @@ TEST_SUMMARY ?= yes
 # Where the projects are; bin/ and obj/ below them are build output.
 CODE_DIRS := $(wildcard service shared tests cli)
 
-.PHONY: help build run test screenshots bench migrate db-start db-stop clean
+# make reliability / make soak: how long they run, in seconds.
+RELIABILITY_SECONDS ?= 300
+SOAK_SECONDS ?= 3600
+RELIABILITY_REPORT := $(CURDIR)/docs/reliability.md
+
+.PHONY: help build run test screenshots bench reliability soak migrate db-start db-stop clean
 
 help: ## List the targets
 	@echo "WaiverDB: make TARGET"
@@ -35,6 +40,7 @@ test: ## Run the tests (installs their Debian packages if missing); results in a
 	@rm -f $(TEST_RESULTS)/*.trx
 	@status=0; \
 	dotnet test $(SOLUTION) -c $(CONFIGURATION) \
+		--filter "Category!=Soak" \
 		--logger "trx;LogFilePrefix=results" \
 		--logger "console;verbosity=normal" \
 		--results-directory $(TEST_RESULTS) || status=$$?; \
@@ -49,6 +55,17 @@ screenshots: ## Retake the README's screenshots of the web pages into docs/ (run
 
 bench: ## Benchmark 10k and 1M waivers with wrk and pgbench; writes docs/benchmarks.md (~10 min)
 	bench/run.sh
+
+# The fault run also runs in `make test`, for 30 seconds, without writing the report.
+reliability: ## Faults under load for RELIABILITY_SECONDS (300); figures in docs/reliability.md
+	@scripts/install-test-deps.sh
+	RELIABILITY_SECONDS=$(RELIABILITY_SECONDS) RELIABILITY_REPORT=$(RELIABILITY_REPORT) \
+		dotnet test $(SOLUTION) -c $(CONFIGURATION) --filter "Category=Reliability" --logger "console;verbosity=detailed"
+
+soak: ## Steady mixed load for SOAK_SECONDS (3600); memory, handles and backlog in docs/reliability.md
+	@scripts/install-test-deps.sh
+	SOAK_SECONDS=$(SOAK_SECONDS) RELIABILITY_REPORT=$(RELIABILITY_REPORT) \
+		dotnet test $(SOLUTION) -c $(CONFIGURATION) --filter "Category=Soak" --logger "console;verbosity=detailed"
 
 migrate: ## Bring the database schema up to date (same database as run)
 	scripts/run-dev.sh migrate

@@ -10,6 +10,7 @@ try
 {
     var builder = WebApplication.CreateBuilder(args);
     builder.AddWaiverDbServices();
+    builder.AddServerLimits();
     builder.AddStructuredLogging();
     builder.AddTracing();
     builder.AddWaiverDbAuthentication();

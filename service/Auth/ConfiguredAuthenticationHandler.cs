@@ -23,6 +23,12 @@ public sealed class ConfiguredAuthenticationHandler(
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
+        if (Hosting.JsonpMiddleware.IsJsonp(Request))
+        {
+            // Cross-site script tags carry the browser's credentials: JSONP answers only what anyone may read.
+            return AuthenticateResult.NoResult();
+        }
+
         foreach (var method in settings.AuthMethods)
         {
             var result = await Context.AuthenticateAsync(AuthSchemes.SchemeFor(method));

@@ -13,15 +13,13 @@ public sealed partial class JsonpMiddleware(RequestDelegate next)
 {
     public async Task InvokeAsync(HttpContext context)
     {
-        // As upstream, an empty callback is no callback.
-        if (!HttpMethods.IsGet(context.Request.Method) || context.Request.Query["callback"] is not { Count: > 0 } values
-            || string.IsNullOrEmpty(values[0]))
+        if (!IsJsonp(context.Request))
         {
             await next(context);
             return;
         }
 
-        var callback = values[0]!;
+        var callback = context.Request.Query["callback"][0]!;
         if (!Identifier().IsMatch(callback))
         {
             await JsonErrors.WriteAsync(context, StatusCodes.Status400BadRequest, new ErrorResponse(
@@ -56,6 +54,19 @@ public sealed partial class JsonpMiddleware(RequestDelegate next)
         await original.WriteAsync(prefix, context.RequestAborted);
         await buffer.CopyToAsync(original, context.RequestAborted);
         await original.WriteAsync(suffix, context.RequestAborted);
+    }
+
+    /// <summary>
+    /// A GET with a callback. Its answer is readable by any site that includes it with a
+    /// script tag, which the browser sends with the user's cookies, Negotiate ticket or
+    /// certificate; so such a request is never authenticated (see ConfiguredAuthenticationHandler).
+    /// </summary>
+    public static bool IsJsonp(HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+
+        // As upstream, an empty callback is no callback.
+        return HttpMethods.IsGet(request.Method) && request.Query["callback"] is { Count: > 0 } values && !string.IsNullOrEmpty(values[0]);
     }
 
     [GeneratedRegex(@"^[A-Za-z_$][A-Za-z0-9_$]{0,63}(\.[A-Za-z_$][A-Za-z0-9_$]{0,63}){0,7}$")]

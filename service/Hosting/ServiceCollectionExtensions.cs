@@ -106,6 +106,7 @@ public static class ServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(app);
         app.UseJsonErrors();
+        app.UseRequestLimits();
         app.UseMiddleware<JsonpMiddleware>();
         app.UseRouting();
         app.UseRequestMetrics();

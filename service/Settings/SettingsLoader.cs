@@ -39,6 +39,7 @@ public static class SettingsLoader
             ResultsDbTimeout = TimeSpan.FromSeconds(source.Number("RESULTSDB_TIMEOUT", 10, 0.1, 600)),
             MaxPageLimit = source.Integer("MAX_PAGE_LIMIT", 1000, 1, 100_000),
             Kerberos = KerberosSettings.Read(source),
+            Limits = ServerLimits.Read(source),
             Ldap = Auth.Ldap.LdapSettingsReader.Read(source),
             Ssl = Auth.Ssl.SslSettingsReader.Read(source, authMethods),
             LogFormat = DeploymentSettings.ReadLogFormat(source),

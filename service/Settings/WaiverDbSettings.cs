@@ -45,6 +45,9 @@ public sealed record WaiverDbSettings
 
     public KerberosSettings Kerberos { get; init; } = new();
 
+    /// <summary>Request sizes and connection limits (<see cref="ServerLimits"/>).</summary>
+    public ServerLimits Limits { get; init; } = new();
+
     /// <summary><c>LOG_FORMAT</c>: JSON lines (default) or plain text for development.</summary>
     public LogFormat LogFormat { get; init; }
 

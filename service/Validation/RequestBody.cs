@@ -24,7 +24,18 @@ public static class RequestBody
         try
         {
             var document = await JsonDocument.ParseAsync(request.Body, Options, ct);
+            if (FirstInvalidText(document.RootElement) is { } where)
+            {
+                document.Dispose();
+                return (null, new ErrorResponse(LoneSurrogate(where)));
+            }
+
             return (document, null);
+        }
+        catch (InvalidOperationException)
+        {
+            // Raised while comparing keys for duplicates when a key cannot be read.
+            return (null, new ErrorResponse(LoneSurrogate("a key of the body")));
         }
         catch (JsonException e)
         {
@@ -32,6 +43,53 @@ public static class RequestBody
             return (null, new ErrorResponse($"The request body is not valid JSON{where}: {FirstSentence(e.Message)}"));
         }
     }
+
+    /// <summary>
+    /// JSON syntax allows <c>"\ud800"</c>, but no string can hold it: reading it later throws,
+    /// and it cannot be stored or written back. So every key and string is read once here.
+    /// </summary>
+    private static string? FirstInvalidText(JsonElement element, string path = "the body")
+    {
+        try
+        {
+            switch (element.ValueKind)
+            {
+                case JsonValueKind.String:
+                    _ = element.GetString();
+                    break;
+                case JsonValueKind.Array:
+                    var index = 0;
+                    foreach (var item in element.EnumerateArray())
+                    {
+                        if (FirstInvalidText(item, $"{path}[{index++}]") is { } inner)
+                        {
+                            return inner;
+                        }
+                    }
+
+                    break;
+                case JsonValueKind.Object:
+                    foreach (var property in element.EnumerateObject())
+                    {
+                        if (FirstInvalidText(property.Value, $"{path}.{property.Name}") is { } inner)
+                        {
+                            return inner;
+                        }
+                    }
+
+                    break;
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            return $"{path} (or one of its keys)";
+        }
+
+        return null;
+    }
+
+    private static string LoneSurrogate(string where) =>
+        $"The request body is not valid JSON: {where} holds an escaped lone surrogate (\\ud800-\\udfff), which is not text";
 
     private static string FirstSentence(string message)
     {

@@ -29,7 +29,7 @@ public static class WaiverRequests
             var count = body.GetArrayLength();
             if (count == 0 || count > maxItems)
             {
-                errors.Add(new ValidationErrorItem([], $"A list of waivers must hold between 1 and {maxItems} items; it holds {count}",
+                errors.Add(new ValidationErrorItem([], $"A list of waivers must hold between 1 and {maxItems} items (MAX_WAIVERS_PER_REQUEST); it holds {count}",
                     count == 0 ? "too_short" : "too_long"));
                 return ([], true, errors);
             }

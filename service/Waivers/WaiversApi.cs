@@ -47,7 +47,8 @@ public static class WaiversApi
             : TypedResults.NotFound(new ErrorResponse("Waiver not found"));
 
     public static async Task<IResult> CreateAsync(
-        HttpRequest request, ClaimsPrincipal principal, WaiverCreator creator, IValidator<CreateWaiverRequest> validator, CancellationToken ct)
+        HttpRequest request, ClaimsPrincipal principal, WaiverCreator creator, IValidator<CreateWaiverRequest> validator,
+        WaiverDbSettings settings, CancellationToken ct)
     {
         var (document, malformed) = await RequestBody.ReadAsync(request, ct);
         if (document is null)
@@ -57,7 +58,7 @@ public static class WaiversApi
 
         using (document)
         {
-            var (items, isList, errors) = WaiverRequests.ReadCreate(document.RootElement, validator, CreateWaiverRequestValidator.MaxListItems);
+            var (items, isList, errors) = WaiverRequests.ReadCreate(document.RootElement, validator, settings.Limits.Request.MaxWaiversPerRequest);
             if (errors.Count > 0)
             {
                 return TypedResults.BadRequest(BodyError(errors));

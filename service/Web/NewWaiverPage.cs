@@ -9,6 +9,7 @@ using WaiverDb.Contracts.Waivers;
 using WaiverDb.Service.Auth;
 using WaiverDb.Service.Auth.Ldap;
 using WaiverDb.Service.Hosting;
+using WaiverDb.Service.Settings;
 using WaiverDb.Service.Waivers;
 
 namespace WaiverDb.Service.Web;
@@ -67,13 +68,13 @@ public static class NewWaiverPage
     /// with an <c>Authorization</c> header, exactly as <c>POST /api/v1.0/waivers/</c>.
     /// </summary>
     public static async Task<IResult> CreateAsync(HttpContext context, WaiverCreator creator, IValidator<CreateWaiverRequest> validator,
-        CancellationToken ct)
+        WaiverDbSettings settings, CancellationToken ct)
     {
         if (context.Request.Headers.Authorization.Count > 0)
         {
             var api = await context.AuthenticateAsync(AuthSchemes.Configured);
             return api.Succeeded
-                ? await WaiversApi.CreateAsync(context.Request, api.Principal, creator, validator, ct)
+                ? await WaiversApi.CreateAsync(context.Request, api.Principal, creator, validator, settings, ct)
                 : Results.Challenge(authenticationSchemes: [AuthSchemes.Configured]);
         }
 
@@ -97,7 +98,7 @@ public static class NewWaiverPage
 
         return isForm
             ? await CreateFromFormAsync(context, user, creator, validator, ct)
-            : await WaiversApi.CreateAsync(context.Request, user, creator, validator, ct);
+            : await WaiversApi.CreateAsync(context.Request, user, creator, validator, settings, ct);
     }
 
     /// <summary>Without JavaScript the form posts itself: success goes to the waiver's page, errors back to the form.</summary>

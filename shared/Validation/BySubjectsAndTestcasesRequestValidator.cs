@@ -7,11 +7,18 @@ namespace WaiverDb.Contracts.Validation;
 public sealed class BySubjectsAndTestcasesRequestValidator : AbstractValidator<BySubjectsAndTestcasesRequest>
 {
     public BySubjectsAndTestcasesRequestValidator()
+        : this(RequestLimits.Default)
     {
+    }
+
+    public BySubjectsAndTestcasesRequestValidator(RequestLimits limits)
+    {
+        ArgumentNullException.ThrowIfNull(limits);
+        var maxFilters = limits.MaxFilters;
         RuleFor(r => r.Results).NotNull().WithErrorCode("missing").WithMessage("Field required")
             .Must(r => r is null || r.Count > 0).WithErrorCode("too_short").WithMessage("List should have at least 1 item")
-            .Must(r => r is null || r.Count <= FilteredWaiversRequestValidator.MaxFilters).WithErrorCode("too_long")
-            .WithMessage($"List should have at most {FilteredWaiversRequestValidator.MaxFilters} items")
+            .Must(r => r is null || r.Count <= maxFilters).WithErrorCode("too_long")
+            .WithMessage($"List should have at most {maxFilters} items (MAX_FILTERS)")
             .OverridePropertyName("results");
         RuleForEach(r => r.Results).ChildRules(result =>
         {

@@ -6,8 +6,8 @@ namespace WaiverDb.Contracts.Validation;
 /// <summary>The rules of one waiver in <c>POST /waivers/</c>.</summary>
 public sealed class CreateWaiverRequestValidator : AbstractValidator<CreateWaiverRequest>
 {
-    /// <summary>The most waivers one <c>POST /waivers/</c> list may create (one transaction).</summary>
-    public const int MaxListItems = 1000;
+    /// <summary>The default of <c>MAX_WAIVERS_PER_REQUEST</c>: the most waivers one list may create (one transaction).</summary>
+    public const int MaxListItems = RequestLimits.DefaultMaxWaiversPerRequest;
 
     public CreateWaiverRequestValidator()
     {

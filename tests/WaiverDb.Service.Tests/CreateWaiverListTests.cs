@@ -118,7 +118,7 @@ public sealed class CreateWaiverListTests : ServiceFixture
         Assert.Equal(HttpStatusCode.BadRequest, status);
         var item = Assert.Single(error["validation_error"]!.AsArray())!;
         Assert.Equal("too_long", (string?)item["type"]);
-        Assert.Equal("A list of waivers must hold between 1 and 1000 items; it holds 1001", (string?)error["message"]);
+        Assert.Equal("A list of waivers must hold between 1 and 1000 items (MAX_WAIVERS_PER_REQUEST); it holds 1001", (string?)error["message"]);
         Assert.Equal(before, await CountWaiversAsync());
     }
 

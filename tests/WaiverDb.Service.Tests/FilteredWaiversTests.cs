@@ -391,7 +391,7 @@ public sealed class FilteredWaiversTests : ServiceFixture
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var error = await ReadJsonAsync(response);
-        JsonAssert.Equal("""[{"loc": ["filters"], "msg": "List should have at most 2000 items", "type": "too_long"}]""", error["validation_error"]);
+        JsonAssert.Equal("""[{"loc": ["filters"], "msg": "List should have at most 2000 items (MAX_FILTERS)", "type": "too_long"}]""", error["validation_error"]);
     }
 
     [Fact]

@@ -45,7 +45,8 @@ public sealed class BrokerQueue(RabbitMqBroker broker, string routingKey) : IAsy
             try
             {
                 var channel = await ChannelAsync();
-                var result = await channel.BasicGetAsync(_name, autoAck: true);
+                // Acknowledged once kept: a connection lost in between redelivers it rather than losing it.
+                var result = await channel.BasicGetAsync(_name, autoAck: false);
                 if (result is null)
                 {
                     await Task.Delay(50);
@@ -53,6 +54,7 @@ public sealed class BrokerQueue(RabbitMqBroker broker, string routingKey) : IAsy
                 }
 
                 messages.Add(new ReceivedMessage(result.Exchange, result.RoutingKey, result.BasicProperties, Encoding.UTF8.GetString(result.Body.Span)));
+                await channel.BasicAckAsync(result.DeliveryTag, multiple: false);
             }
             catch (Exception e) when (e is BrokerUnreachableException or AlreadyClosedException or OperationInterruptedException or IOException)
             {

@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace WaiverDb.Service.Tests.Infrastructure;
 
@@ -18,6 +20,9 @@ public sealed class WaiverDbApplication : WebApplicationFactory<Program>
         _settingsPath = Path.Combine(Path.GetTempPath(), $"waiverdb-test-settings-{Guid.NewGuid():N}.json");
         File.WriteAllText(_settingsPath, settings.ToJsonString());
     }
+
+    /// <summary>What the service logged, as its loggers saw it (after the service's own filters).</summary>
+    public CapturedLog Log { get; } = new();
 
     /// <summary>Development settings (dummy auth, bodhi as superuser) for <paramref name="databaseUri"/>, changed by <paramref name="change"/>.</summary>
     public static JsonObject DevelopmentSettings(string databaseUri, Action<JsonObject>? change = null)
@@ -41,6 +46,7 @@ public sealed class WaiverDbApplication : WebApplicationFactory<Program>
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.UseSetting("WAIVERDB_CONFIG", _settingsPath);
+        builder.ConfigureServices(services => services.AddSingleton<ILoggerProvider>(Log));
     }
 
     protected override void Dispose(bool disposing)
