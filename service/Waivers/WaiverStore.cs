@@ -1,3 +1,4 @@
+using System.Data;
 using Dapper;
 using Npgsql;
 using WaiverDb.Contracts.Waivers;
@@ -160,8 +161,60 @@ public sealed class WaiverStore(NpgsqlDataSource database, OutboxWriter outbox)
         var rows = await connection.QueryAsync<WaiverRow>(new CommandDefinition(InsertSql, args, transaction, cancellationToken: ct));
         List<Waiver> created = [.. rows.OrderBy(r => r.Id).Select(r => r.ToWaiver())];
         await outbox.AddAsync(connection, transaction, created, ct);
-        await transaction.CommitAsync(ct);
+        try
+        {
+            await transaction.CommitAsync(ct);
+        }
+        catch (NpgsqlException) when (created.Count > 0 && connection.State != ConnectionState.Open)
+        {
+            // The connection broke with COMMIT on its way: the server may have committed before
+            // it went (PostgreSQL stopping with `immediate` right after writing the commit
+            // record does exactly that). An error that leaves the connection open (a deferred
+            // constraint, say) is a rollback for certain and goes up unchanged. A 503 then would tell the client that a stored waiver
+            // was not, and a retry would store it twice. The ids came back from RETURNING and
+            // the rows commit all together or not at all, so one lookup settles it.
+            if (!await CommittedAsync(created[0].Id, ct))
+            {
+                throw;
+            }
+        }
+
         outbox.Committed(created.Count);
         return created;
+    }
+
+    private const string ExistsSql = """
+        SELECT EXISTS (SELECT 1 FROM waiver WHERE id = @id)
+        """;
+
+    // Long enough for a restarting PostgreSQL to accept connections again (3-5 s in the
+    // fault runs of docs/reliability.md), short enough for a client still waiting.
+    private static readonly TimeSpan CommitCheckWindow = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// Whether the waiver <paramref name="id"/>, written by a transaction whose COMMIT lost its
+    /// connection, was committed; false when the database cannot say within the window
+    /// (the caller then answers 503 as for any outage).
+    /// </summary>
+    private async Task<bool> CommittedAsync(int id, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow + CommitCheckWindow;
+        while (true)
+        {
+            try
+            {
+                await using var connection = await database.OpenConnectionAsync(ct);
+                // Ids are never handed out twice, so a row with this id is the one written.
+                return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(ExistsSql, new { id }, cancellationToken: ct));
+            }
+            catch (NpgsqlException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(250), ct);
+            }
+            catch (NpgsqlException)
+            {
+                return false;
+            }
+        }
     }
 }

@@ -85,8 +85,9 @@ public sealed class FaultsUnderLoadTests(RabbitMqBroker broker, ITestOutputHelpe
         Report(seconds, loadSeconds, injected, verdict, unhandled);
 
         Assert.True(verdict.Holds, verdict.ToString());
-        // A known gap, reported rather than hidden: at most the requests in flight at each fault.
-        Assert.True(verdict.UnavailableButStored <= Clients * 5 * injected.Count, verdict.ToString());
+        // A 503 means not stored: a COMMIT whose connection broke is settled by looking the
+        // waiver up again before answering (WaiverStore.CommittedAsync).
+        Assert.Equal(0, verdict.UnavailableButStored);
         Assert.True(verdict.Created > 0 && verdict.Unavailable + verdict.Refused + verdict.Interrupted > 0,
             $"the run must have seen both successes and outages: {verdict}");
         Assert.Equal(0, unhandled);
@@ -137,7 +138,7 @@ public sealed class FaultsUnderLoadTests(RabbitMqBroker broker, ITestOutputHelpe
             .AppendLine(c, $"| duplicated (stored twice) | {v.Duplicated} |")
             .AppendLine(c, $"| stored with other id or fields than returned | {v.Mismatched} |")
             .AppendLine(c, $"| stored although refused (connection refused, other 5xx) | {v.StoredAfterRefusal} |")
-            .AppendLine(c, $"| waivers of a 503 stored all the same (database died during COMMIT; known gap) | {v.UnavailableButStored} |")
+            .AppendLine(c, $"| waivers of a 503 stored all the same | {v.UnavailableButStored} |")
             .AppendLine(c, $"| interrupted requests whose waivers were stored | {v.InterruptedButStored} |")
             .AppendLine(c, $"| waivers stored | {v.StoredWaivers} |")
             .AppendLine(c, $"| messages received | {v.MessagesReceived} |")
