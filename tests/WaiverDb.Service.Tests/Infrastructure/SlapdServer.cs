@@ -263,10 +263,19 @@ public sealed class SlapdServer : IAsyncLifetime
         }
 
         using var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {tool}");
-        await process.StandardInput.WriteAsync(ldif);
-        process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
+        try
+        {
+            await process.StandardInput.WriteAsync(ldif);
+            process.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+            // The tool gave up before reading its input (slapd not listening yet): a broken
+            // pipe here is the same failure as its exit status, which is reported below.
+        }
+
         await process.WaitForExitAsync();
         return process.ExitCode == 0 ? null : $"{tool} exited with {process.ExitCode}: {await stdout}{await stderr}";
     }
