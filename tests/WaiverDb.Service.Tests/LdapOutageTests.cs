@@ -12,7 +12,7 @@ namespace WaiverDb.Service.Tests;
 /// <summary>An LDAP server that cannot be reached: 502 when a decision needs it, and nothing stored.</summary>
 public sealed class LdapOutageTests : ServiceFixture
 {
-    private static readonly string ClosedLdap = $"ldap://127.0.0.1:{SlapdServer.FreePort()}";
+    private static readonly string ClosedLdap = $"ldap://127.0.0.1:{LoopbackPorts.Free()}";
 
     protected override void ConfigureSettings(JsonObject settings)
     {

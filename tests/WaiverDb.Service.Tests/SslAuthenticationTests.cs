@@ -226,7 +226,7 @@ public sealed class SslService : IAsyncLifetime
 
         _postgres = await PostgresServer.Shared;
         _database = await _postgres.CreateDatabaseAsync();
-        var (httpsPort, httpPort) = (SlapdServer.FreePort(), SlapdServer.FreePort());
+        var (httpsPort, httpPort) = (LoopbackPorts.Free(), LoopbackPorts.Free());
         Https = new Uri($"https://127.0.0.1:{httpsPort}");
         Http = new Uri($"http://127.0.0.1:{httpPort}");
         _service = ServiceProcess.Start(new Dictionary<string, string?>

@@ -45,7 +45,7 @@ public sealed class KerberosRealm : IAsyncDisposable
         }
 
         var directory = System.IO.Directory.CreateTempSubdirectory("waiverdb-krb5-").FullName;
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         await File.WriteAllTextAsync(Path.Combine(directory, "krb5.conf"), $$"""
             [libdefaults]
                 default_realm = {{name}}
@@ -237,12 +237,6 @@ public sealed class KerberosRealm : IAsyncDisposable
             : $"MIT Kerberos is not installed ({string.Join(", ", missing)} missing): apt-get install krb5-kdc krb5-admin-server krb5-user";
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
 
 /// <summary>A fact that is reported as skipped, with the reason, where no Kerberos realm can be created.</summary>

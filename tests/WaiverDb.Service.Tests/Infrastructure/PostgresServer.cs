@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using Npgsql;
 
 namespace WaiverDb.Service.Tests.Infrastructure;
@@ -64,7 +62,7 @@ public sealed class PostgresServer : IAsyncDisposable
             new NpgsqlConnectionStringBuilder
             {
                 Host = "127.0.0.1",
-                Port = FreePort(),
+                Port = LoopbackPorts.Free(),
                 Username = "postgres",
                 Database = "postgres",
                 Pooling = false,
@@ -264,10 +262,4 @@ public sealed class PostgresServer : IAsyncDisposable
             + "or point WAIVERDB_TEST_DATABASE_URI at a server");
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 
@@ -65,10 +63,10 @@ public sealed class RabbitMqBroker : IAsyncLifetime
         }
 
         Directory.CreateDirectory(_directory);
-        AmqpPort = FreePort();
-        TlsPort = FreePort();
-        StompPort = FreePort();
-        StompTlsPort = FreePort();
+        AmqpPort = LoopbackPorts.Free();
+        TlsPort = LoopbackPorts.Free();
+        StompPort = LoopbackPorts.Free();
+        StompTlsPort = LoopbackPorts.Free();
         using (var server = TestCertificates.CreateServer(Authority))
         {
             TestCertificates.WritePem(Authority, CaCertPath);
@@ -261,7 +259,7 @@ public sealed class RabbitMqBroker : IAsyncLifetime
 
     // Erlang distribution (rabbitmqctl talks to the node through it) on a port of its own,
     // not AMQP's port + 20000, which may be taken.
-    private int DistPort { get; } = FreePort();
+    private int DistPort { get; } = LoopbackPorts.Free();
 
     private void Append(string? line)
     {
@@ -276,12 +274,6 @@ public sealed class RabbitMqBroker : IAsyncLifetime
         }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
 
 /// <summary>The tests that share one <see cref="RabbitMqBroker"/>; they run one after another.</summary>

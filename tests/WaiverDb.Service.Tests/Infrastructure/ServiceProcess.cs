@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 
 namespace WaiverDb.Service.Tests.Infrastructure;
@@ -59,7 +58,7 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     /// <summary>Starts the service with <paramref name="environment"/> (WAIVERDB_LISTEN is set to a free port).</summary>
     public static ServiceProcess Start(IReadOnlyDictionary<string, string?> environment, params string[] arguments) =>
-        Start(environment, FreePort(), arguments);
+        Start(environment, LoopbackPorts.Free(), arguments);
 
     /// <summary>Kills the process with SIGKILL, as an OOM killer or a node failure would: no shutdown runs.</summary>
     public async Task KillAsync()
@@ -173,10 +172,4 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
     }
 
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

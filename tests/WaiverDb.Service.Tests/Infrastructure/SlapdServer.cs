@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 
 namespace WaiverDb.Service.Tests.Infrastructure;
@@ -124,7 +122,7 @@ public sealed class SlapdServer : IAsyncLifetime
             runAs.AddRange(["-u", "openldap", "-g", "openldap"]);
         }
 
-        Port = FreePort();
+        Port = LoopbackPorts.Free();
         var info = new ProcessStartInfo(Slapd) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
         foreach (var argument in new[] { "-d", "0", "-h", $"ldap://127.0.0.1:{Port}/", "-f", config }.Concat(runAs))
         {
@@ -310,11 +308,4 @@ public sealed class SlapdServer : IAsyncLifetime
         }
     }
 
-    /// <summary>A loopback port nothing listens on (for now).</summary>
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -35,7 +35,7 @@ public abstract class WebService : IAsyncLifetime
         Postgres = await PostgresServer.Shared;
         DatabaseName = await Postgres.CreateDatabaseAsync("waiverdb_web");
         Provider.EnableSignIn();
-        var port = ServiceProcess.FreePort();
+        var port = LoopbackPorts.Free();
 
         // The provider sends the browser back to the redirect URI registered for the client.
         var secrets = Provider.ClientSecrets();
