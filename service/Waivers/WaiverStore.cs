@@ -28,7 +28,8 @@ public sealed class WaiverStore(NpgsqlDataSource database, OutboxWriter outbox)
     // its fields allow (the branches' one-time filters pick one per filter at run time):
     // subject and test case, subject, test case, or user ("my waivers" in the CLI), so the
     // cost follows the waivers that match, not the table. A filter with none of those four
-    // (product version or time alone, or no filter at all) reads the table. A waiver is
+    // (product version or time alone, or no filter at all) reads the table, unless it is
+    // GET /waivers/'s list of current waivers, which CurrentSql answers. A waiver is
     // obsolete when a newer one (higher id) has the same key; the key depends on the
     // endpoint (see Obsolescence) and is checked per matching row by a probe of
     // waiverdb_waiver_key_idx. NULL scenarios are one group, as in upstream's GROUP BY.
@@ -95,10 +96,43 @@ public sealed class WaiverStore(NpgsqlDataSource database, OutboxWriter outbox)
         LIMIT @limit OFFSET @offset
         """;
 
+    // A list of current waivers with no subject, test case or user to look up (the start
+    // page, `waiverdb-cli list`, GET /waivers/?product_version=...) would otherwise read
+    // the whole table: instead it walks waiverdb_waiver_current (one row per key, kept by
+    // triggers, see 006_create_waiver_current.sql) newest first, stopping at the page's
+    // end, and counts that table (one row per key, not per waiver) for the `last` link.
+    private const string CurrentSql = """
+        SELECT w.id, w.subject_type, w.subject_identifier, w.testcase, w.scenario, w.username,
+               w.proxied_by, w.product_version, w.waived, w.comment, w."timestamp",
+               (SELECT count(*)
+                FROM waiverdb_waiver_current c
+                WHERE (@subjectType::text IS NULL OR c.subject_type = @subjectType)
+                  AND (@scenario::text IS NULL OR c.scenario = @scenario)
+                  AND (@productVersion::text IS NULL OR c.product_version = @productVersion)
+                  AND (@sinceFrom::timestamp IS NULL OR c."timestamp" >= @sinceFrom)
+                  AND (@sinceTo::timestamp IS NULL OR c."timestamp" <= @sinceTo)
+                  AND (@proxiedBy::text IS NULL OR c.proxied_by = @proxiedBy)) AS total_count
+        FROM waiverdb_waiver_current c
+        JOIN waiver w ON w.id = c.id
+        WHERE (@subjectType::text IS NULL OR c.subject_type = @subjectType)
+          AND (@scenario::text IS NULL OR c.scenario = @scenario)
+          AND (@productVersion::text IS NULL OR c.product_version = @productVersion)
+          AND (@sinceFrom::timestamp IS NULL OR c."timestamp" >= @sinceFrom)
+          AND (@sinceTo::timestamp IS NULL OR c."timestamp" <= @sinceTo)
+          AND (@proxiedBy::text IS NULL OR c.proxied_by = @proxiedBy)
+        ORDER BY c."timestamp" DESC NULLS LAST, c.id DESC
+        LIMIT @limit OFFSET @offset
+        """;
+
     /// <summary>The matching waivers, newest first, and how many match in all (0 when the page is empty).</summary>
     public async Task<(IReadOnlyList<Waiver> Waivers, long Total)> QueryAsync(WaiverQuery query, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(query);
+        if (query is { IncludeObsolete: false, Obsolescence: Obsolescence.PerUserAndProductVersion, Filters: [{ SubjectIdentifier: null, Testcase: null, Username: null } only] })
+        {
+            return await QueryCurrentAsync(only, query, ct);
+        }
+
         var f = query.Filters;
         var args = new
         {
@@ -118,8 +152,29 @@ public sealed class WaiverStore(NpgsqlDataSource database, OutboxWriter outbox)
         };
         await using var connection = await database.OpenConnectionAsync(ct);
         var rows = (await connection.QueryAsync<WaiverRow>(new CommandDefinition(QuerySql, args, cancellationToken: ct))).AsList();
-        return ([.. rows.Select(r => r.ToWaiver())], rows.Count > 0 ? rows[0].TotalCount : 0);
+        return Page(rows);
     }
+
+    private async Task<(IReadOnlyList<Waiver> Waivers, long Total)> QueryCurrentAsync(FilterRow filter, WaiverQuery query, CancellationToken ct)
+    {
+        var args = new
+        {
+            subjectType = filter.SubjectType,
+            scenario = filter.Scenario,
+            productVersion = filter.ProductVersion,
+            proxiedBy = filter.ProxiedBy,
+            sinceFrom = filter.SinceFrom,
+            sinceTo = filter.SinceTo,
+            limit = query.Limit,
+            offset = query.Offset,
+        };
+        await using var connection = await database.OpenConnectionAsync(ct);
+        var rows = (await connection.QueryAsync<WaiverRow>(new CommandDefinition(CurrentSql, args, cancellationToken: ct))).AsList();
+        return Page(rows);
+    }
+
+    private static (IReadOnlyList<Waiver> Waivers, long Total) Page(List<WaiverRow> rows) =>
+        ([.. rows.Select(r => r.ToWaiver())], rows.Count > 0 ? rows[0].TotalCount : 0);
 
     // One statement for the whole list: it is atomic on its own, and ids follow the list's
     // order because the rows are inserted in ordinality order. clock_timestamp() (not now())

@@ -56,7 +56,7 @@ public sealed class UpstreamDatabaseTests : IAsyncLifetime
             """));
         Assert.Equal(
             ["001_create_waiver.sql", "002_waiver_key_index.sql", "003_create_outbox.sql", "004_waiver_username_index.sql",
-             "005_create_admin_audit.sql"],
+             "005_create_admin_audit.sql", "006_create_waiver_current.sql"],
             (await db.QueryAsync<string>("SELECT scriptname FROM waiverdb_schema_versions ORDER BY schemaversionsid"))
                 .Select(name => name.Split('.')[^2] + ".sql"));
     }
