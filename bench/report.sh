@@ -21,6 +21,7 @@ label() {
         filtered20) echo 'POST /waivers/+filtered, 20 filters' ;;
         filtered200) echo 'POST /waivers/+filtered, 200 filters' ;;
         list) echo 'GET /waivers/?subject_identifier=…&limit=5&page=1..2' ;;
+        start) echo 'GET /waivers/?limit=20&page=1..5 (no filter: the start page)' ;;
         create) echo 'POST /waivers/ (one waiver)' ;;
     esac
 }

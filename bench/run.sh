@@ -20,7 +20,7 @@ CONNECTIONS="${BENCH_CONNECTIONS:-8}"
 THREADS=2
 WARMUP="${BENCH_WARMUP:-5}"
 REPORT="${BENCH_REPORT:-$ROOT/docs/benchmarks.md}"
-SCENARIOS="filtered20 filtered200 list create"
+SCENARIOS="filtered20 filtered200 list start create"
 # Everything generated: the cluster, the build, logs and results. Under /var/tmp so
 # that the "postgres" user can reach it when root runs the benchmark.
 WORK="/var/tmp/waiverdb-bench-$(id -u)-$(printf '%s' "$ROOT" | sha256sum | cut -c1-10)"
@@ -161,7 +161,7 @@ seed() {
         || { cat "$WORK/migrate-$db.log" >&2; die "migration failed"; }
     say "seeding $rows waivers"
     psql_db -d "$db" -v rows="$rows" -f "$BENCH/seed.sql"
-    psql_db -d "$db" -c "VACUUM ANALYZE waiver"
+    psql_db -d "$db" -c "VACUUM ANALYZE waiver" -c "VACUUM ANALYZE waiverdb_waiver_current"
 }
 
 # The service's statement, as its raw literal in WaiverStore.cs.
@@ -176,6 +176,7 @@ scenario_sql() {
         filtered20) statement QuerySql | sed -f "$BENCH/pgbench/filtered.sed" | sed 's/@nf@/20/g' ;;
         filtered200) statement QuerySql | sed -f "$BENCH/pgbench/filtered.sed" | sed 's/@nf@/200/g' ;;
         list) statement QuerySql | sed -f "$BENCH/pgbench/list.sed" ;;
+        start) statement CurrentSql | sed -f "$BENCH/pgbench/start.sed" ;;
         create) statement InsertSql | sed -f "$BENCH/pgbench/create.sed" ;;
     esac
 }
@@ -187,6 +188,7 @@ pgbench_script() {
     echo "\\set s0 random(1, $((subjects - 11)))"
     case "$scenario" in
         list) echo "\\set p random(1, 2)" ;;
+        start) echo "\\set p random(1, 5)" ;;
         create) echo "\\set k random(0, 19)"; echo "BEGIN;" ;;
     esac
     scenario_sql "$scenario"
@@ -201,6 +203,7 @@ wrk_run() {
         filtered20) script=filtered.lua; args+=(20) ;;
         filtered200) script=filtered.lua; args+=(200) ;;
         list) script=list.lua ;;
+        start) script=start.lua ;;
         create) script=create.lua ;;
     esac
     # A short run first, not counted: the service compiles its hot paths (tiered JIT)

@@ -27,3 +27,4 @@ FROM generate_series(1, :rows) AS i,
      -- the subject's three test cases, picked from the 300 by the subject's number
      LATERAL (SELECT ((s * 37) + (abs(hashint4(i + 7)) % 3) * 101) % 300 AS t) AS c;
 ANALYZE waiver;
+ANALYZE waiverdb_waiver_current;

@@ -49,6 +49,8 @@ public static class ServiceCollectionExtensions
         services.AddHostedService<MigrationService>();
 
         services.AddSingleton<WaiverStore>();
+        services.AddSingleton<CurrentCountCompactor>();
+        services.AddHostedService(sp => sp.GetRequiredService<CurrentCountCompactor>());
         services.AddSingleton<Admin.AdminStore>();
         services.AddSingleton<Messaging.OutboxWriter>();
         services.AddSingleton<Messaging.IMessagePublisher>(Messaging.MessagingSettings.CreatePublisher);

@@ -100,18 +100,27 @@ public sealed class WaiverStore(NpgsqlDataSource database, OutboxWriter outbox)
     // page, `waiverdb-cli list`, GET /waivers/?product_version=...) would otherwise read
     // the whole table: instead it walks waiverdb_waiver_current (one row per key, kept by
     // triggers, see 006_create_waiver_current.sql) newest first, stopping at the page's
-    // end, and counts that table (one row per key, not per waiver) for the `last` link.
+    // end. The `last` link's count comes from the trigger-kept change rows when the only
+    // filter is the product version (the common lists), else from counting that table
+    // (one row per key, not per waiver).
     private const string CurrentSql = """
         SELECT w.id, w.subject_type, w.subject_identifier, w.testcase, w.scenario, w.username,
                w.proxied_by, w.product_version, w.waived, w.comment, w."timestamp",
-               (SELECT count(*)
-                FROM waiverdb_waiver_current c
-                WHERE (@subjectType::text IS NULL OR c.subject_type = @subjectType)
-                  AND (@scenario::text IS NULL OR c.scenario = @scenario)
-                  AND (@productVersion::text IS NULL OR c.product_version = @productVersion)
-                  AND (@sinceFrom::timestamp IS NULL OR c."timestamp" >= @sinceFrom)
-                  AND (@sinceTo::timestamp IS NULL OR c."timestamp" <= @sinceTo)
-                  AND (@proxiedBy::text IS NULL OR c.proxied_by = @proxiedBy)) AS total_count
+               CASE
+                   WHEN @subjectType::text IS NULL AND @scenario::text IS NULL AND @proxiedBy::text IS NULL
+                        AND @sinceFrom::timestamp IS NULL AND @sinceTo::timestamp IS NULL
+                   THEN (SELECT coalesce(sum(n), 0)
+                         FROM waiverdb_waiver_current_count
+                         WHERE @productVersion::text IS NULL OR product_version = @productVersion)
+                   ELSE (SELECT count(*)
+                         FROM waiverdb_waiver_current c
+                         WHERE (@subjectType::text IS NULL OR c.subject_type = @subjectType)
+                           AND (@scenario::text IS NULL OR c.scenario = @scenario)
+                           AND (@productVersion::text IS NULL OR c.product_version = @productVersion)
+                           AND (@sinceFrom::timestamp IS NULL OR c."timestamp" >= @sinceFrom)
+                           AND (@sinceTo::timestamp IS NULL OR c."timestamp" <= @sinceTo)
+                           AND (@proxiedBy::text IS NULL OR c.proxied_by = @proxiedBy))
+               END::bigint AS total_count
         FROM waiverdb_waiver_current c
         JOIN waiver w ON w.id = c.id
         WHERE (@subjectType::text IS NULL OR c.subject_type = @subjectType)

@@ -3,7 +3,9 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Dapper;
 using Npgsql;
+using Microsoft.Extensions.DependencyInjection;
 using WaiverDb.Service.Tests.Infrastructure;
+using WaiverDb.Service.Waivers;
 
 namespace WaiverDb.Service.Tests;
 
@@ -73,12 +75,38 @@ public sealed class CurrentWaiversTests : ServiceFixture
                 await db.ExecuteAsync("UPDATE waiver SET comment = 'only the comment' WHERE id % 5 = 0");
             }
 
+            if (random.Next(4) == 0)
+            {
+                await Compactor.CompactAsync(CancellationToken.None);
+            }
+
             await AssertCurrentAsync(db, $"after step {step}");
         }
 
         Assert.True(await db.ExecuteScalarAsync<long>("SELECT count(*) FROM waiverdb_waiver_current") > 20);
         await db.ExecuteAsync("TRUNCATE waiver");
         Assert.Equal(0, await db.ExecuteScalarAsync<long>("SELECT count(*) FROM waiverdb_waiver_current"));
+        Assert.Equal(0, await db.ExecuteScalarAsync<long>("SELECT count(*) FROM waiverdb_waiver_current_count"));
+    }
+
+    [Fact]
+    public async Task FoldingLeavesOneRowPerProductVersionWithTheSameSums()
+    {
+        await using var db = OpenDatabase();
+        foreach (var chunk in Enumerable.Range(0, 108).Chunk(9))
+        {
+            await db.ExecuteAsync(InsertSql, new { keys = chunk });
+        }
+
+        await db.ExecuteAsync("DELETE FROM waiver WHERE id % 4 = 0");
+        Assert.True(await db.ExecuteScalarAsync<long>("SELECT count(*) FROM waiverdb_waiver_current_count") > 2);
+
+        await Compactor.CompactAsync(CancellationToken.None);
+
+        Assert.Equal(
+            ["fedora-40", "fedora-41"],
+            await db.QueryAsync<string>("SELECT product_version FROM waiverdb_waiver_current_count ORDER BY product_version"));
+        await AssertCurrentAsync(db, "after folding");
     }
 
     [Fact]
@@ -92,7 +120,18 @@ public sealed class CurrentWaiversTests : ServiceFixture
             return new JsonArray([.. (i % 2 == 0 ? keys : keys.Reverse())]);
         }).ToList();
 
+        // The change rows are folded meanwhile, as every replica does every few seconds.
+        using var folding = new CancellationTokenSource();
+        var compacting = Task.Run(async () =>
+        {
+            while (!folding.IsCancellationRequested)
+            {
+                await Compactor.CompactAsync(CancellationToken.None);
+            }
+        });
         var results = await Task.WhenAll(bodies.Select(body => PostWaiversAsync(body)));
+        await folding.CancelAsync();
+        await compacting;
 
         Assert.All(results, r => Assert.Equal(HttpStatusCode.Created, r.Status));
         await using var db = OpenDatabase();
@@ -156,11 +195,20 @@ public sealed class CurrentWaiversTests : ServiceFixture
         Assert.Equal(10, (await GetJsonAsync(Anonymous, "/api/v1.0/waivers/?limit=100")).DataIds().Length);
     }
 
+    private CurrentCountCompactor Compactor => Application.Services.GetRequiredService<CurrentCountCompactor>();
+
     private static async Task AssertCurrentAsync(NpgsqlConnection db, string when)
     {
         var expected = (await db.QueryAsync(ExpectedSql)).Select(r => (string)Describe(r)).ToList();
         var actual = (await db.QueryAsync(ActualSql)).Select(r => (string)Describe(r)).ToList();
         Assert.True(expected.SequenceEqual(actual), $"{when}:\nexpected {string.Join("\n         ", expected)}\nactual   {string.Join("\n         ", actual)}");
+
+        // The change rows add up, per product version, to the current waivers.
+        var counted = await db.QueryAsync<string>(
+            "SELECT product_version || '=' || sum(n) FROM waiverdb_waiver_current_count GROUP BY product_version HAVING sum(n) <> 0 ORDER BY product_version");
+        var current = await db.QueryAsync<string>(
+            $"SELECT product_version || '=' || count(*) FROM ({ExpectedSql}) e GROUP BY product_version ORDER BY product_version");
+        Assert.Equal(current, counted);
     }
 
     private static string Describe(dynamic row) =>
