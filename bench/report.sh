@@ -30,6 +30,19 @@ field() { awk -v n="$2" '{ print $n }' "$RESULTS/$1"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) print "n/a"; else printf "%.2f", a / b }'; }
 # met when $1 $2 $3 holds (ge or lt), with numbers
 verdict() { awk -v a="$1" -v op="$2" -v b="$3" 'BEGIN { ok = (op == "ge") ? (a >= b) : (a < b); print ok ? "met" : "**missed**" }'; }
+# The fewest connections at which the service reaches 90% of the most requests/s it
+# reached in the sweep with garbage collector $1 and scenario $2: where the machine saturates.
+saturating() {
+    local gc="$1" scenario="$2" best=0 c r
+    for c in $SWEEP_CONNECTIONS; do
+        r="$(field "sweep-$gc-$scenario-$c" 1)"
+        (( r > best )) && best="$r"
+    done
+    for c in $SWEEP_CONNECTIONS; do
+        r="$(field "sweep-$gc-$scenario-$c" 1)"
+        if (( r * 10 >= best * 9 )); then echo "$c"; return; fi
+    done
+}
 with_commas() { echo "$1" | sed ':a; s/\B[0-9]\{3\}\>/,&/; ta'; }
 
 cpu_model="$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
@@ -102,6 +115,16 @@ for size in $SIZES; do
     p="$(field "wrk-list-$size" 3)"
     echo "| GET /waivers/ p99 < $P99_LIST_MS ms at $(with_commas "$size") | $p ms | $(verdict "$p" lt "$P99_LIST_MS") |"
 done
+if [[ -n "${SWEEP_CONNECTIONS:-}" ]]; then
+    for scenario in filtered200 list; do
+        target="$([[ "$scenario" == list ]] && echo "$P99_LIST_MS" || echo "$P99_FILTERED_MS")"
+        for gc in server workstation; do
+            c="$(saturating "$gc" "$scenario")"
+            p="$(field "sweep-$gc-$scenario-$c" 3)"
+            echo "| $(label "$scenario") p99 < $target ms at the saturating concurrency ($c connections, $gc GC, $(with_commas "$LARGE")) | $p ms | $(verdict "$p" lt "$target") |"
+        done
+    done
+fi
 rss="$(for s in $SIZES; do for c in $SCENARIOS; do field "wrk-$c-$s" 6; done; done | sort -n | tail -1)"
 echo "| service peak RSS < $RSS_MB MB throughout | $rss MB | $(verdict "$rss" lt "$RSS_MB") |"
 for size in $SIZES; do
@@ -109,6 +132,28 @@ for size in $SIZES; do
     echo "| /healthcheck answers < $STARTUP_MS ms after launch ($(with_commas "$size"), ReadyToRun as in the image) | $s ms | $(verdict "$s" lt "$STARTUP_MS") |"
 done
 echo
+
+if [[ -n "${SWEEP_CONNECTIONS:-}" ]]; then
+    echo "## Saturation"
+    echo
+    echo "The two latency-targeted requests at $(with_commas "$LARGE") waivers with 1 to 16 connections"
+    echo "(wrk threads: one per connection up to $THREADS), ${SWEEP_DURATION} s each after a ${WARMUP} s warm-up,"
+    echo "with the server garbage collector (the default) and the workstation one"
+    echo "(\`DOTNET_gcServer=0\`). The saturating concurrency is the fewest connections reaching 90%"
+    echo "of the best throughput; beyond it, more connections only queue for the 2 CPUs."
+    echo
+    echo "| scenario | GC | connections | req/s | p50 | p99 | errors | service CPU ms/req |"
+    echo "|---|---|---:|---:|---:|---:|---:|---:|"
+    for scenario in list filtered200; do
+        for gc in server workstation; do
+            for c in $SWEEP_CONNECTIONS; do
+                f="sweep-$gc-$scenario-$c"
+                echo "| $(label "$scenario") | $gc | $c | $(field "$f" 1) | $(field "$f" 2) | $(field "$f" 3) | $(field "$f" 4) | $(field "$f" 5) |"
+            done
+        done
+    done
+    echo
+fi
 
 echo "## Start-up"
 echo

@@ -9,7 +9,8 @@
 # targets met or missed.
 #
 # Environment: BENCH_SIZES ("10000 1000000"), BENCH_DURATION (seconds per run, 15),
-# BENCH_CONNECTIONS (8), BENCH_REPORT (docs/benchmarks.md).
+# BENCH_CONNECTIONS (8), BENCH_SWEEP_CONNECTIONS ("1 2 4 8 16"), BENCH_SWEEP_DURATION (10),
+# BENCH_REPORT (docs/benchmarks.md).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
@@ -19,6 +20,8 @@ DURATION="${BENCH_DURATION:-15}"
 CONNECTIONS="${BENCH_CONNECTIONS:-8}"
 THREADS=2
 WARMUP="${BENCH_WARMUP:-5}"
+SWEEP_CONNECTIONS="${BENCH_SWEEP_CONNECTIONS:-1 2 4 8 16}"
+SWEEP_DURATION="${BENCH_SWEEP_DURATION:-10}"
 REPORT="${BENCH_REPORT:-$ROOT/docs/benchmarks.md}"
 SCENARIOS="filtered20 filtered200 list start create"
 # Everything generated: the cluster, the build, logs and results. Under /var/tmp so
@@ -58,6 +61,8 @@ free_port() {
 }
 
 SERVICE_PID=""
+# Extra environment for the service (the sweep's garbage collector choice).
+SERVICE_ENV=()
 cleanup() {
     if [[ -n "$SERVICE_PID" ]] && kill -0 "$SERVICE_PID" 2>/dev/null; then
         kill "$SERVICE_PID" && wait "$SERVICE_PID" 2>/dev/null || true
@@ -125,7 +130,7 @@ start_service() {
     local publish="$1" db="$2" log="$3" result="$4" start end code
     SVC_PORT="$(free_port 58080)"
     start=$(date +%s%N)
-    DATABASE_URI="postgresql://postgres@127.0.0.1:$PG_PORT/$db" WAIVERDB_CONFIG="$WORK/settings.json" \
+    env "${SERVICE_ENV[@]}" DATABASE_URI="postgresql://postgres@127.0.0.1:$PG_PORT/$db" WAIVERDB_CONFIG="$WORK/settings.json" \
         WAIVERDB_LISTEN="http://127.0.0.1:$SVC_PORT" DOTNET_NOLOGO=1 \
         dotnet "$publish/WaiverDb.Service.dll" >"$log" 2>&1 &
     SERVICE_PID=$!
@@ -208,12 +213,13 @@ wrk_run() {
     esac
     # A short run first, not counted: the service compiles its hot paths (tiered JIT)
     # and fills its connection pool, as a long-running instance already has.
-    BENCH_WRK_DIR="$BENCH/wrk" wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" \
+    local connections="${RUN_CONNECTIONS:-$CONNECTIONS}" threads="${RUN_THREADS:-$THREADS}" duration="${RUN_DURATION:-$DURATION}"
+    BENCH_WRK_DIR="$BENCH/wrk" wrk -t"$threads" -c"$connections" -d"${WARMUP}s" \
         -s "$BENCH/wrk/$script" "http://127.0.0.1:$SVC_PORT" -- "${args[@]}" >"$out.warmup.txt" 2>&1 \
         || { cat "$out.warmup.txt" >&2; die "wrk failed"; }
     local cpu_before cpu_after
     cpu_before="$(cpu_ticks)"
-    BENCH_WRK_DIR="$BENCH/wrk" wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency \
+    BENCH_WRK_DIR="$BENCH/wrk" wrk -t"$threads" -c"$connections" -d"${duration}s" --latency \
         -s "$BENCH/wrk/$script" "http://127.0.0.1:$SVC_PORT" -- "${args[@]}" >"$out.txt" 2>&1 \
         || { cat "$out.txt" >&2; die "wrk failed"; }
     cpu_after="$(cpu_ticks)"
@@ -273,6 +279,28 @@ write_check() {
         | sed '/InitPlan\|Aggregate\|Function Scan on generate_series\|^ *$/d'
 }
 
+# Where the machine saturates: the two latency-targeted requests at 1 to 16 connections on
+# the largest data set, with the server garbage collector (the default) and the
+# workstation one, so the p99 can be read at the concurrency that just saturates the
+# machine and the collector's share of the tail seen.
+sweep() {
+    local db="$1" subjects="$2" gc scenario c r
+    for gc in server workstation; do
+        SERVICE_ENV=(DOTNET_gcServer="$([[ "$gc" == server ]] && echo 1 || echo 0)")
+        start_service "$WORK/publish-r2r" "$db" "$WORK/service-sweep-$gc.log" "$WORK/results/startup-sweep-$gc"
+        for scenario in list filtered200; do
+            for c in $SWEEP_CONNECTIONS; do
+                r="$(RUN_CONNECTIONS="$c" RUN_THREADS="$((c < THREADS ? c : THREADS))" RUN_DURATION="$SWEEP_DURATION" \
+                    wrk_run "$scenario" "$subjects" "$WORK/results/sweep-$gc-$scenario-$c")"
+                echo "$r $(peak_rss_mb)" >"$WORK/results/sweep-$gc-$scenario-$c"
+                say "sweep $gc $scenario $c connections: $r"
+            done
+        done
+        stop_service
+    done
+    SERVICE_ENV=()
+}
+
 main() {
     local started load_before
     started="$(date -u '+%Y-%m-%d %H:%M:%S UTC')"
@@ -309,6 +337,8 @@ main() {
         fi
     done
 
+    sweep "waivers_${SIZES##* }" $((${SIZES##* } / 10))
+
     cat >"$WORK/results/meta" <<EOF
 STARTED='$started'
 LOAD_BEFORE='$load_before'
@@ -317,6 +347,8 @@ SIZES='$SIZES'
 SCENARIOS='$SCENARIOS'
 DURATION='$DURATION'
 CONNECTIONS='$CONNECTIONS'
+SWEEP_CONNECTIONS='$SWEEP_CONNECTIONS'
+SWEEP_DURATION='$SWEEP_DURATION'
 THREADS='$THREADS'
 WARMUP='$WARMUP'
 PG_VERSION='$(bin_version)'
