@@ -35,52 +35,43 @@ public static class AdminCommand
         Required = true,
     };
 
-    private static Command Revoke(CliContext context)
-    {
-        var id = new Argument<int>("id") { Description = "The waiver to revoke" };
-        var reason = ReasonOption();
-        var command = new Command("revoke", """
-            Revoke a waiver given by mistake: records a newer waived: false waiver for the same
-            subject, test case, scenario and product version, by you, with "Revoked by <you>: <reason>"
-            as its comment. Greenwave hears of it like any new waiver.
-            """) { id, reason };
-        command.SetAction((parse, ct) => CommandRunner.RunAsync(parse, context, async () =>
-        {
-            var why = CheckedReason(parse.GetValue(reason));
-            var (_, client, http) = CommandRunner.Connect(parse, context, ExitCodes.Usage);
-            using (http)
-            {
-                var done = await client.RevokeAsync(parse.GetValue(id), why, ct);
-                await (parse.GetValue(CommonOptions.Json)
-                    ? context.Output.WriteLineAsync(JsonSerializer.Serialize(done, WaiverDbJsonContext.Default.AdminActionResponse))
-                    : context.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                        $"Revoked waiver {done.Audit.WaiverId}: waiver {done.Waiver?.Id} records waived: false (audit entry {done.Audit.Id})")));
-                return ExitCodes.Ok;
-            }
-        }));
-        return command;
-    }
+    private static Command Revoke(CliContext context) => Operation(context, "revoke", "The waiver to revoke", """
+        Revoke a waiver given by mistake: records a newer waived: false waiver for the same
+        subject, test case, scenario and product version, by you, with "Revoked by <you>: <reason>"
+        as its comment. Greenwave hears of it like any new waiver.
+        """,
+        (client, id, reason, ct) => client.RevokeAsync(id, reason, ct),
+        done => $"Revoked waiver {done.Audit.WaiverId}: waiver {done.Waiver?.Id} records waived: false (audit entry {done.Audit.Id})");
 
-    private static Command Remove(CliContext context)
+    private static Command Remove(CliContext context) => Operation(context, "remove", "The waiver to remove", """
+        Remove a waiver that must not exist at all (spam, personal data): deletes it, keeps
+        only its id and key in the audit log and publishes waiverdb.waiver.deleted.
+        For a waiver that was merely a mistake, use revoke.
+        """,
+        (client, id, reason, ct) => client.RemoveAsync(id, reason, ct),
+        done => $"Removed waiver {done.Audit.WaiverId} (audit entry {done.Audit.Id})");
+
+    /// <summary>
+    /// An operation on one waiver with a reason: the server's answer as JSON with
+    /// <c>--json</c>, else the line <paramref name="describe"/> writes.
+    /// </summary>
+    private static Command Operation(CliContext context, string name, string idDescription, string description,
+        Func<WaiverDbClient, int, string, CancellationToken, Task<AdminActionResponse>> send,
+        Func<AdminActionResponse, FormattableString> describe)
     {
-        var id = new Argument<int>("id") { Description = "The waiver to remove" };
+        var id = new Argument<int>("id") { Description = idDescription };
         var reason = ReasonOption();
-        var command = new Command("remove", """
-            Remove a waiver that must not exist at all (spam, personal data): deletes it, keeps
-            only its id and key in the audit log and publishes waiverdb.waiver.deleted.
-            For a waiver that was merely a mistake, use revoke.
-            """) { id, reason };
+        var command = new Command(name, description) { id, reason };
         command.SetAction((parse, ct) => CommandRunner.RunAsync(parse, context, async () =>
         {
             var why = CheckedReason(parse.GetValue(reason));
             var (_, client, http) = CommandRunner.Connect(parse, context, ExitCodes.Usage);
             using (http)
             {
-                var done = await client.RemoveAsync(parse.GetValue(id), why, ct);
-                await (parse.GetValue(CommonOptions.Json)
-                    ? context.Output.WriteLineAsync(JsonSerializer.Serialize(done, WaiverDbJsonContext.Default.AdminActionResponse))
-                    : context.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                        $"Removed waiver {done.Audit.WaiverId} (audit entry {done.Audit.Id})")));
+                var done = await send(client, parse.GetValue(id), why, ct);
+                await context.Output.WriteLineAsync(parse.GetValue(CommonOptions.Json)
+                    ? JsonSerializer.Serialize(done, WaiverDbJsonContext.Default.AdminActionResponse)
+                    : FormattableString.Invariant(describe(done)));
                 return ExitCodes.Ok;
             }
         }));

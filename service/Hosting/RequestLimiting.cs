@@ -59,7 +59,7 @@ public static class RequestLimiting
                 return;
             }
 
-            request.Body = new BodySizeLimitStream(request.Body, limits.MaxContentLength);
+            request.Body = BodySizeLimitStream.Wrap(context, limits.MaxContentLength);
             try
             {
                 await next(context);

@@ -116,17 +116,7 @@ public static class WaiverRequests
             ? values[0]
             : null;
 
-        var filter = new WaiverFilter
-        {
-            SubjectType = Arg("subject_type"),
-            SubjectIdentifier = Arg("subject_identifier"),
-            Testcase = Arg("testcase"),
-            Scenario = Arg("scenario"),
-            ProductVersion = Arg("product_version"),
-            Username = Arg("username"),
-            ProxiedBy = Arg("proxied_by"),
-            Since = Arg("since"),
-        };
+        var filter = Filter(Arg);
         errors.AddRange(ValidationErrors.From(validator.Validate(filter)));
         var page = ReadInt(Arg("page"), "page", 1, int.MaxValue, 1, errors);
         var limit = ReadInt(Arg("limit"), "limit", 1, maxLimit, 10, errors);
@@ -157,19 +147,21 @@ public static class WaiverRequests
         fields.ForbidUnknown(FilterKeys);
 
         // As upstream, an empty value is no filter on that key.
-        string? Value(string name) => fields.String(name) is { Length: > 0 } value ? value : null;
-        return new WaiverFilter
-        {
-            SubjectType = Value("subject_type"),
-            SubjectIdentifier = Value("subject_identifier"),
-            Testcase = Value("testcase"),
-            Scenario = Value("scenario"),
-            ProductVersion = Value("product_version"),
-            Username = Value("username"),
-            ProxiedBy = Value("proxied_by"),
-            Since = Value("since"),
-        };
+        return Filter(name => fields.String(name) is { Length: > 0 } value ? value : null);
     }
+
+    /// <summary>A filter of the keys in <see cref="FilterKeys"/>, each read by <paramref name="value"/>: a query string or a JSON object.</summary>
+    private static WaiverFilter Filter(Func<string, string?> value) => new()
+    {
+        SubjectType = value("subject_type"),
+        SubjectIdentifier = value("subject_identifier"),
+        Testcase = value("testcase"),
+        Scenario = value("scenario"),
+        ProductVersion = value("product_version"),
+        Username = value("username"),
+        ProxiedBy = value("proxied_by"),
+        Since = value("since"),
+    };
 
     private static int ReadInt(string? text, string name, int min, int max, int fallback, List<ValidationErrorItem> errors)
     {

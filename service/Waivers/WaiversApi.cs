@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -79,61 +80,64 @@ public static class WaiversApi
     public static async Task<Results<Ok<WaiverList>, BadRequest<ErrorResponse>>> FilteredAsync(
         HttpRequest request, WaiverStore store, IValidator<FilteredWaiversRequest> validator, CancellationToken ct)
     {
-        var (document, malformed) = await RequestBody.ReadAsync(request, ct);
-        if (document is null)
+        var (body, error) = await ReadBodyAsync(request, root => WaiverRequests.ReadFiltered(root, validator), ct);
+        if (error is not null)
         {
-            return TypedResults.BadRequest(malformed);
+            return TypedResults.BadRequest(error);
         }
 
-        using (document)
-        {
-            var (body, errors) = WaiverRequests.ReadFiltered(document.RootElement, validator);
-            if (errors.Count > 0)
-            {
-                return TypedResults.BadRequest(BodyError(errors));
-            }
-
-            var query = new WaiverQuery([.. body.Filters!.Select(FilterRow.From)], body.IncludeObsolete ?? false,
-                Obsolescence.PerSubjectAndTestcase);
-            var (waivers, _) = await store.QueryAsync(query, ct);
-            return TypedResults.Ok(new WaiverList(waivers));
-        }
+        var query = new WaiverQuery([.. body!.Filters!.Select(FilterRow.From)], body.IncludeObsolete ?? false,
+            Obsolescence.PerSubjectAndTestcase);
+        var (waivers, _) = await store.QueryAsync(query, ct);
+        return TypedResults.Ok(new WaiverList(waivers));
     }
 
     public static async Task<Results<Ok<WaiverList>, BadRequest<ErrorResponse>>> BySubjectsAndTestcasesAsync(
         HttpRequest request, WaiverStore store, IValidator<BySubjectsAndTestcasesRequest> validator, CancellationToken ct)
     {
+        var (body, error) = await ReadBodyAsync(request, root => WaiverRequests.ReadBySubjectsAndTestcases(root, validator), ct);
+        if (error is not null)
+        {
+            return TypedResults.BadRequest(error);
+        }
+
+        var since = body!.Since is { } text && SinceParser.TryParse(text, out var range, out _) ? range : default;
+
+        // A subject that maps to no type and identifier matches nothing, so it adds no filter.
+        var filters = body.Results!
+            .Select(r => SubjectMapping.TryFromLegacySubject(r.Subject!, out var type, out var identifier)
+                ? new FilterRow(type, identifier, r.Testcase, null, body.ProductVersion, body.Username, body.ProxiedBy, since.From, since.To)
+                : null)
+            .OfType<FilterRow>()
+            .ToList();
+        if (filters.Count == 0)
+        {
+            return TypedResults.Ok(new WaiverList([]));
+        }
+
+        var (waivers, _) = await store.QueryAsync(
+            new WaiverQuery(filters, body.IncludeObsolete ?? false, Obsolescence.PerUserAndProductVersion), ct);
+        return TypedResults.Ok(new WaiverList(waivers));
+    }
+
+    /// <summary>
+    /// A query body read by <paramref name="read"/>, or the 400's error: the body is not JSON,
+    /// or fields are wrong. The request holds copies of the values, so the document is freed here.
+    /// </summary>
+    private static async Task<(T? Body, ErrorResponse? Error)> ReadBodyAsync<T>(HttpRequest request,
+        Func<JsonElement, (T Body, List<ValidationErrorItem> Errors)> read, CancellationToken ct)
+        where T : class
+    {
         var (document, malformed) = await RequestBody.ReadAsync(request, ct);
         if (document is null)
         {
-            return TypedResults.BadRequest(malformed);
+            return (null, malformed);
         }
 
         using (document)
         {
-            var (body, errors) = WaiverRequests.ReadBySubjectsAndTestcases(document.RootElement, validator);
-            if (errors.Count > 0)
-            {
-                return TypedResults.BadRequest(BodyError(errors));
-            }
-
-            var since = body.Since is { } text && SinceParser.TryParse(text, out var range, out _) ? range : default;
-
-            // A subject that maps to no type and identifier matches nothing, so it adds no filter.
-            var filters = body.Results!
-                .Select(r => SubjectMapping.TryFromLegacySubject(r.Subject!, out var type, out var identifier)
-                    ? new FilterRow(type, identifier, r.Testcase, null, body.ProductVersion, body.Username, body.ProxiedBy, since.From, since.To)
-                    : null)
-                .OfType<FilterRow>()
-                .ToList();
-            if (filters.Count == 0)
-            {
-                return TypedResults.Ok(new WaiverList([]));
-            }
-
-            var (waivers, _) = await store.QueryAsync(
-                new WaiverQuery(filters, body.IncludeObsolete ?? false, Obsolescence.PerUserAndProductVersion), ct);
-            return TypedResults.Ok(new WaiverList(waivers));
+            var (body, errors) = read(document.RootElement);
+            return errors.Count > 0 ? (null, BodyError(errors)) : (body, null);
         }
     }
 

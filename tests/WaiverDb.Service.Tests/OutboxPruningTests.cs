@@ -7,32 +7,11 @@ namespace WaiverDb.Service.Tests;
 
 /// <summary>Sent messages leave the outbox after MESSAGE_OUTBOX_RETENTION_HOURS; pending ones never do.</summary>
 [Collection(RabbitMqCollection.Name)]
-public sealed class OutboxPruningTests(RabbitMqBroker broker) : ServiceFixture
+public sealed class OutboxPruningTests(RabbitMqBroker broker) : FedoraMessagingServiceFixture(broker, "prune")
 {
-    private readonly string _topicPrefix = $"org.example.prune{Guid.NewGuid().ToString("N")[..8]}";
-    private readonly string _configPath = Path.Combine(Path.GetTempPath(), $"waiverdb-fedora-messaging-{Guid.NewGuid():N}.toml");
-
-    public override async Task InitializeAsync()
-    {
-        await File.WriteAllTextAsync(_configPath, $"""
-            amqp_url = "{broker.AmqpUrl}"
-            topic_prefix = "{_topicPrefix}"
-            """);
-        await base.InitializeAsync();
-    }
-
-    public override async Task DisposeAsync()
-    {
-        await base.DisposeAsync();
-        File.Delete(_configPath);
-    }
-
     protected override void ConfigureSettings(JsonObject settings)
     {
-        settings["MESSAGE_BUS_PUBLISH"] = true;
-        settings["FEDORA_MESSAGING_CONF"] = _configPath;
-        settings["MESSAGE_OUTBOX_POLL_SECONDS"] = 0.2;
-        settings["MESSAGE_PUBLISH_RETRY_MAX_SECONDS"] = 1;
+        base.ConfigureSettings(settings);
         // About a second.
         settings["MESSAGE_OUTBOX_RETENTION_HOURS"] = 0.0003;
     }
@@ -40,8 +19,8 @@ public sealed class OutboxPruningTests(RabbitMqBroker broker) : ServiceFixture
     [Fact]
     public async Task SentMessagesArePrunedAfterTheRetentionAndPendingOnesAreKept()
     {
-        await using var queue = await BrokerQueue.BindAsync(broker, $"{_topicPrefix}.waiverdb.waiver.new");
-        await broker.StopAppAsync();
+        await using var queue = await BrokerQueue.BindAsync(Broker, RoutingKey("waiverdb.waiver.new"));
+        await Broker.StopAppAsync();
         try
         {
             var list = new JsonArray(WaiverBody("a-1.0-1.fc40"), WaiverBody("b-1.0-1.fc40"), WaiverBody("c-1.0-1.fc40"));
@@ -51,7 +30,7 @@ public sealed class OutboxPruningTests(RabbitMqBroker broker) : ServiceFixture
         }
         finally
         {
-            await broker.StartAppAsync();
+            await Broker.StartAppAsync();
         }
 
         Assert.Equal(3, (await queue.ReceiveAsync(3, TimeSpan.FromSeconds(60))).Count);

@@ -13,47 +13,20 @@ namespace WaiverDb.Service.Tests;
 /// service instances and a restart neither lose nor duplicate a message id.
 /// </summary>
 [Collection(RabbitMqCollection.Name)]
-public sealed partial class OutboxPublishingTests(RabbitMqBroker broker) : ServiceFixture
+public sealed partial class OutboxPublishingTests(RabbitMqBroker broker) : FedoraMessagingServiceFixture(broker, "test")
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
-
-    // A prefix of its own per test, so its queue only sees this test's messages.
-    private readonly string _topicPrefix = $"org.example.test{Guid.NewGuid().ToString("N")[..8]}";
-    private readonly string _configPath = Path.Combine(Path.GetTempPath(), $"waiverdb-fedora-messaging-{Guid.NewGuid():N}.toml");
-
-    private string RoutingKey => $"{_topicPrefix}.waiverdb.waiver.new";
-
-    public override async Task InitializeAsync()
-    {
-        await File.WriteAllTextAsync(_configPath, $"""
-            amqp_url = "{broker.AmqpUrl}"
-            publish_exchange = "amq.topic"
-            topic_prefix = "{_topicPrefix}"
-            """);
-        await base.InitializeAsync();
-    }
-
-    public override async Task DisposeAsync()
-    {
-        await base.DisposeAsync();
-        File.Delete(_configPath);
-    }
+    private string NewWaiverKey => RoutingKey("waiverdb.waiver.new");
 
     protected override void ConfigureSettings(JsonObject settings)
     {
-        settings["MESSAGE_BUS_PUBLISH"] = true;
-        settings["MESSAGE_PUBLISHER"] = "fedmsg";
-        settings["FEDORA_MESSAGING_CONF"] = _configPath;
-        settings["MESSAGE_OUTBOX_POLL_SECONDS"] = 0.2;
-        settings["MESSAGE_PUBLISH_RETRY_MAX_SECONDS"] = 1;
-        settings["MESSAGE_PUBLISH_TIMEOUT_SECONDS"] = 5;
+        base.ConfigureSettings(settings);
         settings["MESSAGE_OUTBOX_BATCH_SIZE"] = 10;
     }
 
     [Fact]
     public async Task BoundQueueReceivesTheWaiverWithFedoraMessagingRoutingKeyHeadersAndBody()
     {
-        await using var queue = await BrokerQueue.BindAsync(broker, RoutingKey);
+        await using var queue = await BrokerQueue.BindAsync(Broker, NewWaiverKey);
         using var client = As("alice");
         using var response = await client.PostAsync("/api/v1.0/waivers/", Json(WaiverBody(change: b => b["scenario"] = "fedora.updates")));
         var apiText = await response.Content.ReadAsStringAsync();
@@ -61,7 +34,7 @@ public sealed partial class OutboxPublishingTests(RabbitMqBroker broker) : Servi
 
         var message = Assert.Single(await queue.ReceiveAsync(1, Patience));
         Assert.Equal("amq.topic", message.Exchange);
-        Assert.Equal(RoutingKey, message.RoutingKey);
+        Assert.Equal(NewWaiverKey, message.RoutingKey);
         // The body is the API's text byte for byte, legacy subject and six-digit timestamp included.
         Assert.Equal(apiText, message.Body);
         var body = JsonNode.Parse(message.Body)!;
@@ -91,8 +64,8 @@ public sealed partial class OutboxPublishingTests(RabbitMqBroker broker) : Servi
     [Fact]
     public async Task WaiversCreatedWhileTheBrokerIsStoppedArriveOnceEachWhenItStarts()
     {
-        await using var queue = await BrokerQueue.BindAsync(broker, RoutingKey);
-        await broker.StopAppAsync();
+        await using var queue = await BrokerQueue.BindAsync(Broker, NewWaiverKey);
+        await Broker.StopAppAsync();
         try
         {
             // Ten lists of ten: creation does not wait for, or fail because of, the broker.
@@ -112,7 +85,7 @@ public sealed partial class OutboxPublishingTests(RabbitMqBroker broker) : Servi
         }
         finally
         {
-            await broker.StartAppAsync();
+            await Broker.StartAppAsync();
         }
 
         var messages = await queue.ReceiveAsync(100, Patience);
@@ -124,7 +97,7 @@ public sealed partial class OutboxPublishingTests(RabbitMqBroker broker) : Servi
     [Fact]
     public async Task ThousandWaiversFromConcurrentClientsGiveThousandDistinctMessages()
     {
-        await using var queue = await BrokerQueue.BindAsync(broker, RoutingKey);
+        await using var queue = await BrokerQueue.BindAsync(Broker, NewWaiverKey);
         await Parallel.ForEachAsync(Enumerable.Range(0, 1000), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, _) =>
         {
             var (status, body) = await PostWaiversAsync(WaiverBody($"pkg{i}-1.0-1.fc40"), user: $"user{i % 16}");
@@ -141,7 +114,7 @@ public sealed partial class OutboxPublishingTests(RabbitMqBroker broker) : Servi
     [Fact]
     public async Task TwoServiceInstancesOnOneDatabasePublishEachMessageOnce()
     {
-        await using var queue = await BrokerQueue.BindAsync(broker, RoutingKey);
+        await using var queue = await BrokerQueue.BindAsync(Broker, NewWaiverKey);
         // The second instance is the real executable, so its metrics are its own.
         var environment = new Dictionary<string, string?>
         {
@@ -149,7 +122,7 @@ public sealed partial class OutboxPublishingTests(RabbitMqBroker broker) : Servi
             ["DEVELOPMENT"] = "true",
             ["MESSAGE_BUS_PUBLISH"] = "true",
             ["MESSAGE_PUBLISHER"] = "fedora-messaging",
-            ["FEDORA_MESSAGING_CONF"] = _configPath,
+            ["FEDORA_MESSAGING_CONF"] = ConfigPath,
             ["MESSAGE_OUTBOX_POLL_SECONDS"] = "0.05",
             ["MESSAGE_OUTBOX_BATCH_SIZE"] = "5",
         };
@@ -184,8 +157,8 @@ public sealed partial class OutboxPublishingTests(RabbitMqBroker broker) : Servi
     [Fact]
     public async Task RestartedServiceSendsWhatWasPendingWhenItStopped()
     {
-        await using var queue = await BrokerQueue.BindAsync(broker, RoutingKey);
-        await broker.StopAppAsync();
+        await using var queue = await BrokerQueue.BindAsync(Broker, NewWaiverKey);
+        await Broker.StopAppAsync();
         try
         {
             var list = new JsonArray([.. Enumerable.Range(0, 20).Select(j => (JsonNode)WaiverBody($"pkg-{j}-1.0-1.fc40"))]);
@@ -194,7 +167,7 @@ public sealed partial class OutboxPublishingTests(RabbitMqBroker broker) : Servi
         finally
         {
             await Application.DisposeAsync();
-            await broker.StartAppAsync();
+            await Broker.StartAppAsync();
         }
 
         // Nobody dispatches while the service is down.
