@@ -97,6 +97,13 @@ public static class RequestLimiting
                 // so a 4xx naming it, and not an error in the log.
                 await JsonErrors.WriteAsync(context, e.StatusCode, new ErrorResponse(e.Message));
             }
+            catch (Exception e) when (context.Request.HasFormContentType && !context.Response.HasStarted
+                && (e as InvalidDataException ?? e.InnerException as InvalidDataException) is { } malformed)
+            {
+                // A form body ASP.NET Core cannot decode (a %00, too many values), wherever it
+                // is first read (the anti-forgery check wraps it): the client's fault.
+                await JsonErrors.WriteAsync(context, StatusCodes.Status400BadRequest, new ErrorResponse($"The form is not valid: {malformed.Message}"));
+            }
         });
         return app;
     }
