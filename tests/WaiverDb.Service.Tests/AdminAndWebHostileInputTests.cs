@@ -181,6 +181,25 @@ public sealed partial class AdminAndWebHostileInputTests : ServiceFixture
             iter: Iterations, threads: 1, print: t => $"{t.Item5} POST {t.Item1} username={t.Item2} next={t.Item3} token={t.Item4}");
     }
 
+    [Theory]
+    [InlineData("/api/v1.0/waivers/new")]
+    [InlineData("/auth/dummy-login")]
+    public async Task AFormWithAnUndecodableValueIsA400NotA500(string path)
+    {
+        // Found by the form property: a %00 made the anti-forgery check's form reading throw.
+        var (browser, token) = _sessions[Admin];
+        using var content = new StringContent($"__RequestVerificationToken={Uri.EscapeDataString(token)}&subject_type=a%00b&username=a%00b",
+            Encoding.UTF8, "application/x-www-form-urlencoded");
+        content.Headers.ContentType!.CharSet = null;
+
+        using var response = await browser.PostAsync(path, content);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("The form is not valid: The form value contains invalid characters.", (string?)(await ReadJsonAsync(response))["message"]);
+        Assert.Empty(Application.Log.Errors);
+        Assert.Equal(1, await CountWaiversAsync());
+    }
+
     /// <summary>The property, for one request; <paramref name="make"/> gets the id of a stored waiver.</summary>
     private async Task AssertHandledAsync(Func<string, HttpRequestMessage> make, string? user, string description, bool session = false,
         string? sessionUser = null, HttpClient? client = null)
