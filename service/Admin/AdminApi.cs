@@ -29,10 +29,17 @@ public static class AdminApi
 
     public static async Task<IResult> RevokeAsync(int id, HttpRequest request, ClaimsPrincipal principal, AdminStore store, CancellationToken ct)
     {
+        var admin = CurrentUser.From(principal);
+        if (admin.UnrecordableAs("username") is { } unrecordable)
+        {
+            // The revocation is a waiver recorded under the administrator's name.
+            return TypedResults.BadRequest(new ErrorResponse(unrecordable));
+        }
+
         var (reason, error) = await AdminReason.ReadAsync(request, ct);
         return reason is null
             ? TypedResults.BadRequest(error)
-            : Answer(await store.RevokeAsync(id, CurrentUser.From(principal).Name, reason, ct));
+            : Answer(await store.RevokeAsync(id, admin.Name, reason, ct));
     }
 
     public static async Task<IResult> RemoveAsync(int id, HttpRequest request, ClaimsPrincipal principal, AdminStore store, CancellationToken ct)

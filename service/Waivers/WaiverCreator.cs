@@ -51,6 +51,11 @@ public sealed class WaiverCreator(WaiverStore store, ResultsDbClient resultsDb, 
                 (user, proxiedBy) = (onBehalfOf, caller.Name);
             }
 
+            if (caller.UnrecordableAs(proxiedBy is null ? "username" : "proxied_by") is { } unrecordable)
+            {
+                return CreateOutcome.Refused(StatusCodes.Status400BadRequest, unrecordable);
+            }
+
             var (subject, error) = await ResolveSubjectAsync(request, ct);
             if (error is not null)
             {

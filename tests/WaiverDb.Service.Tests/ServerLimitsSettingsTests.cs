@@ -31,6 +31,8 @@ public sealed class ServerLimitsSettingsTests : IDisposable
 
         Assert.Equal(2 * 1024 * 1024, limits.MaxContentLength);
         Assert.Equal(32 * 1024, limits.MaxRequestHeadersSize);
+        Assert.Equal(100, limits.MaxRequestHeaderCount);
+        Assert.Equal(8192, limits.MaxUrlLength);
         Assert.Equal(TimeSpan.FromSeconds(15), limits.RequestHeadersTimeout);
         Assert.Equal(TimeSpan.FromSeconds(120), limits.KeepAliveTimeout);
         Assert.Equal(240, limits.MinRequestBodyDataRate);
@@ -46,6 +48,8 @@ public sealed class ServerLimitsSettingsTests : IDisposable
         {
             s["MAX_CONTENT_LENGTH"] = 10_000_000;
             s["MAX_REQUEST_HEADERS_SIZE"] = 65536;
+            s["MAX_REQUEST_HEADER_COUNT"] = 250;
+            s["MAX_URL_LENGTH"] = "16384";
             s["REQUEST_HEADERS_TIMEOUT"] = 5;
             s["KEEP_ALIVE_TIMEOUT"] = "30";
             s["MIN_REQUEST_BODY_DATA_RATE"] = 100;
@@ -56,6 +60,8 @@ public sealed class ServerLimitsSettingsTests : IDisposable
 
         Assert.Equal(10_000_000, limits.MaxContentLength);
         Assert.Equal(65536, limits.MaxRequestHeadersSize);
+        Assert.Equal(250, limits.MaxRequestHeaderCount);
+        Assert.Equal(16384, limits.MaxUrlLength);
         Assert.Equal(TimeSpan.FromSeconds(5), limits.RequestHeadersTimeout);
         Assert.Equal(TimeSpan.FromSeconds(30), limits.KeepAliveTimeout);
         Assert.Equal(100, limits.MinRequestBodyDataRate);
@@ -67,6 +73,10 @@ public sealed class ServerLimitsSettingsTests : IDisposable
     [Theory]
     [InlineData("MAX_CONTENT_LENGTH", "1000", "MAX_CONTENT_LENGTH: must be between 65536 and 1073741824")]
     [InlineData("MAX_REQUEST_HEADERS_SIZE", "big", "MAX_REQUEST_HEADERS_SIZE: must be a number")]
+    [InlineData("MAX_REQUEST_HEADER_COUNT", "9", "MAX_REQUEST_HEADER_COUNT: must be between 10 and 10000")]
+    [InlineData("MAX_REQUEST_HEADER_COUNT", "many", "MAX_REQUEST_HEADER_COUNT: must be a number")]
+    [InlineData("MAX_URL_LENGTH", "1023", "MAX_URL_LENGTH: must be between 1024 and 1048576")]
+    [InlineData("MAX_URL_LENGTH", "2097152", "MAX_URL_LENGTH: must be between 1024 and 1048576")]
     [InlineData("REQUEST_HEADERS_TIMEOUT", "0", "REQUEST_HEADERS_TIMEOUT: must be between 1 and 600")]
     [InlineData("MIN_REQUEST_BODY_DATA_RATE", "-1", "MIN_REQUEST_BODY_DATA_RATE: must be between 1 and 1048576")]
     [InlineData("MAX_CONCURRENT_CONNECTIONS", "2.5", "MAX_CONCURRENT_CONNECTIONS: must be between 10 and 1000000")]
