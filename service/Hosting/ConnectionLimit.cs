@@ -30,6 +30,7 @@ public sealed class ConnectionLimit(int limit)
         if (Interlocked.Increment(ref _open) > limit)
         {
             Interlocked.Decrement(ref _open);
+            Observability.ConnectionsRefused.Inc();
             await RefuseAsync(connection);
             return;
         }

@@ -20,6 +20,11 @@ public static class Observability
     /// <summary>Physical connections opened to the database (upstream: engine_connect events).</summary>
     public static readonly Counter DatabaseConnects = Metrics.CreateCounter("db_engine_connect_total", "Number of 'engine_connect' events");
 
+    /// <summary>Connections answered 503 because MAX_CONCURRENT_CONNECTIONS were open (see ConnectionLimit).</summary>
+    public static readonly Counter ConnectionsRefused = Metrics.CreateCounter(
+        "waiverdb_connections_refused_total",
+        "Connections refused with a 503 because MAX_CONCURRENT_CONNECTIONS were already open.");
+
     /// <summary>Counts a database failure under our name and upstream's.</summary>
     public static void RecordDatabaseError()
     {
@@ -33,7 +38,7 @@ public static class Observability
         // Labelled by route pattern, not raw path, so /waivers/1 and /waivers/2 are one
         // series; exact status codes are kept (the API answers only a dozen of them).
         app.UseHttpMetrics();
-        foreach (var counter in new[] { DatabaseErrors, UpstreamDbApiErrors, UpstreamHandleErrors, DatabaseConnects, TransactionRollbacks.Counter })
+        foreach (var counter in new[] { DatabaseErrors, UpstreamDbApiErrors, UpstreamHandleErrors, DatabaseConnects, TransactionRollbacks.Counter, ConnectionsRefused })
         {
             counter.Publish();
         }

@@ -111,8 +111,11 @@ public sealed class KestrelRefusalTests : IAsyncLifetime
             Assert.Equal("5", refused.Header("Retry-After"));
             Assert.Equal("The server has as many connections open as MAX_CONCURRENT_CONNECTIONS (10) allows; try again later", refused.Message);
 
-            // The held connections are still served.
+            // The held connections are still served, and operators see the refusal counted.
             Assert.Equal(200, (await RawHttp.ExchangeAsync(held[0], RawHttp.Get("/healthcheck/live"))).Status);
+            var metrics = await RawHttp.ExchangeAsync(held[1], RawHttp.Get("/api/v1.0/metrics"));
+            var refusals = System.Text.RegularExpressions.Regex.Match(metrics.Body, @"^waiverdb_connections_refused_total (\d+)", System.Text.RegularExpressions.RegexOptions.Multiline);
+            Assert.True(refusals.Success && int.Parse(refusals.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) >= 1, metrics.Body);
         }
         finally
         {
