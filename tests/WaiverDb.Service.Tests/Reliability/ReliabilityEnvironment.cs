@@ -153,6 +153,26 @@ internal sealed class ReliabilityEnvironment : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The service's managed heap in bytes (prometheus-net's <c>dotnet_total_memory_bytes</c>,
+    /// GC.GetTotalMemory), or null when the metrics cannot be read: what separates objects
+    /// kept alive from the runtime's own memory when RSS rises.
+    /// </summary>
+    public async Task<long?> ManagedHeapAsync()
+    {
+        try
+        {
+            using var client = new HttpClient { BaseAddress = Service.BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
+            var metrics = await client.GetStringAsync("/api/v1.0/metrics");
+            var line = metrics.Split('\n').FirstOrDefault(l => l.StartsWith("dotnet_total_memory_bytes ", StringComparison.Ordinal));
+            return line is null ? null : (long)double.Parse(line.Split(' ')[1], CultureInfo.InvariantCulture);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The service process's resident memory (KiB) and open file descriptors, from /proc.</summary>
     public (long RssKib, int Handles) ProcessFigures()
     {

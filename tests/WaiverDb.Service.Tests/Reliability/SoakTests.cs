@@ -30,15 +30,15 @@ public sealed class SoakTests(RabbitMqBroker broker, ITestOutputHelper output)
         using var stop = new CancellationTokenSource();
         var clients = Enumerable.Range(0, Clients).Select(i => Task.Run(() => ClientAsync(environment, i, statuses, stop.Token))).ToArray();
 
-        var samples = new List<(double Minutes, long RssKib, int Handles, long? Backlog, int Requests)>();
+        var samples = new List<(double Minutes, long RssKib, long? HeapBytes, int Handles, long? Backlog, int Requests)>();
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < TimeSpan.FromSeconds(seconds))
         {
             await Task.Delay(sampleEvery);
             var (rss, handles) = environment.ProcessFigures();
-            var sample = (clock.Elapsed.TotalMinutes, rss, handles, await environment.OutboxBacklogAsync(), statuses.Values.Sum());
+            var sample = (clock.Elapsed.TotalMinutes, rss, await environment.ManagedHeapAsync(), handles, await environment.OutboxBacklogAsync(), statuses.Values.Sum());
             samples.Add(sample);
-            output.WriteLine($"{sample.TotalMinutes:F1} min: RSS {rss / 1024} MiB, {handles} handles, backlog {sample.Item4}, {sample.Item5} requests");
+            output.WriteLine($"{sample.TotalMinutes:F1} min: RSS {rss / 1024} MiB, managed heap {sample.Item3 / 1048576} MiB, {handles} handles, backlog {sample.Item5}, {sample.Item6} requests");
         }
 
         await stop.CancelAsync();
@@ -116,7 +116,7 @@ public sealed class SoakTests(RabbitMqBroker broker, ITestOutputHelper output)
         return false;
     }
 
-    private static void Report(int seconds, TimeSpan ran, List<(double Minutes, long RssKib, int Handles, long? Backlog, int Requests)> samples,
+    private static void Report(int seconds, TimeSpan ran, List<(double Minutes, long RssKib, long? HeapBytes, int Handles, long? Backlog, int Requests)> samples,
         ConcurrentDictionary<int, int> statuses, bool drained)
     {
         var c = CultureInfo.InvariantCulture;
@@ -137,10 +137,10 @@ public sealed class SoakTests(RabbitMqBroker broker, ITestOutputHelper output)
                 .AppendLine(c, $"outbox backlog at most {steady.Max(s => s.Backlog ?? 0)} (last {steady[^1].Backlog}).").AppendLine();
         }
 
-        text.AppendLine("| minute | RSS (MiB) | open handles | outbox backlog | requests so far |").AppendLine("|---|---|---|---|---|");
+        text.AppendLine("| minute | RSS (MiB) | managed heap (MiB) | open handles | outbox backlog | requests so far |").AppendLine("|---|---|---|---|---|---|");
         foreach (var s in samples)
         {
-            text.AppendLine(c, $"| {s.Minutes:F1} | {s.RssKib / 1024} | {s.Handles} | {s.Backlog?.ToString(c) ?? "?"} | {s.Requests} |");
+            text.AppendLine(c, $"| {s.Minutes:F1} | {s.RssKib / 1024} | {(s.HeapBytes / 1048576)?.ToString(c) ?? "?"} | {s.Handles} | {s.Backlog?.ToString(c) ?? "?"} | {s.Requests} |");
         }
 
         ReliabilityReport.WriteSection("soak", text.ToString());
