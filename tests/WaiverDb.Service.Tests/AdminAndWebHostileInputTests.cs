@@ -221,7 +221,7 @@ public sealed partial class AdminAndWebHostileInputTests : ServiceFixture
         }
 
         using var response = await sender.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
+        var text = HostileInput.WithoutJsonp(response.Content.Headers.ContentType?.MediaType, await response.Content.ReadAsStringAsync());
         var status = (int)response.StatusCode;
         var after = await CountRowsAsync();
         var newErrors = Application.Log.Errors.Skip(errorsBefore).ToList();

@@ -172,6 +172,15 @@ public static class HostileInput
     // HttpClient refuses CR and LF (header injection) before the request leaves; the rest is sent as is.
     private static string HeaderSafe(string value) => value.Replace("\r", string.Empty, StringComparison.Ordinal).Replace("\n", string.Empty, StringComparison.Ordinal);
 
+    /// <summary>
+    /// The JSON inside a JSONP answer (<c>callback({...});</c>): JSONP wraps errors too, so the
+    /// page's callback learns of them. Any other answer is returned as it is.
+    /// </summary>
+    public static string WithoutJsonp(string? mediaType, string text) =>
+        mediaType == "application/javascript" && text.IndexOf('(', StringComparison.Ordinal) is > 0 and var open && text.EndsWith(");", StringComparison.Ordinal)
+            ? text[(open + 1)..^2]
+            : text;
+
     /// <summary>Whether <paramref name="body"/> is a JSON object with a non-null <c>message</c>.</summary>
     public static bool HasMessage(string body)
     {
