@@ -45,7 +45,7 @@ public sealed partial class CurrentCountCompactor(NpgsqlDataSource database, ILo
         }
     }
 
-    /// <summary>One fold; a failure (the database away) waits for the next tick.</summary>
+    /// <summary>One fold; a failure (the database away, say) waits for the next tick.</summary>
     public async Task CompactAsync(CancellationToken ct)
     {
         try
@@ -53,8 +53,10 @@ public sealed partial class CurrentCountCompactor(NpgsqlDataSource database, ILo
             await using var connection = await database.OpenConnectionAsync(ct);
             await connection.ExecuteAsync(new CommandDefinition(CompactSql, cancellationToken: ct));
         }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
+            // Whatever went wrong, the rows wait for the next tick: a failed fold must not
+            // stop the host, which an exception escaping a BackgroundService does.
             LogCompactFailed(e);
         }
     }
