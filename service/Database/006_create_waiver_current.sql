@@ -43,14 +43,22 @@ CREATE TABLE waiverdb_waiver_current_count (
     n               BIGINT NOT NULL
 );
 
-INSERT INTO waiverdb_waiver_current (id, subject_type, subject_identifier, testcase, scenario, username, proxied_by, product_version, "timestamp")
-SELECT DISTINCT ON (subject_identifier, testcase, subject_type, scenario, username, product_version)
-       id, subject_type, subject_identifier, testcase, scenario, username, proxied_by, product_version, "timestamp"
-FROM waiver
-ORDER BY subject_identifier, testcase, subject_type, scenario, username, product_version, id DESC;
+-- Both tables computed afresh from waiver: the first fill here, and after an UPDATE by hand.
+CREATE FUNCTION waiverdb_waiver_current_fill() RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    DELETE FROM waiverdb_waiver_current;
+    DELETE FROM waiverdb_waiver_current_count;
+    INSERT INTO waiverdb_waiver_current (id, subject_type, subject_identifier, testcase, scenario, username, proxied_by, product_version, "timestamp")
+    SELECT DISTINCT ON (subject_identifier, testcase, subject_type, scenario, username, product_version)
+           id, subject_type, subject_identifier, testcase, scenario, username, proxied_by, product_version, "timestamp"
+    FROM waiver
+    ORDER BY subject_identifier, testcase, subject_type, scenario, username, product_version, id DESC;
+    INSERT INTO waiverdb_waiver_current_count (product_version, n)
+    SELECT product_version, count(*) FROM waiverdb_waiver_current GROUP BY product_version;
+END
+$$;
 
-INSERT INTO waiverdb_waiver_current_count (product_version, n)
-SELECT product_version, count(*) FROM waiverdb_waiver_current GROUP BY product_version;
+SELECT waiverdb_waiver_current_fill();
 
 -- New waivers replace the current one of their key when newer. Rows go in key order, so
 -- two transactions writing overlapping lists take the key locks in the same order and
@@ -110,15 +118,7 @@ $$;
 -- key (an edited comment does not fire it). Make such an UPDATE while no one else writes.
 CREATE FUNCTION waiverdb_waiver_current_rebuild() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    DELETE FROM waiverdb_waiver_current;
-    DELETE FROM waiverdb_waiver_current_count;
-    INSERT INTO waiverdb_waiver_current (id, subject_type, subject_identifier, testcase, scenario, username, proxied_by, product_version, "timestamp")
-    SELECT DISTINCT ON (subject_identifier, testcase, subject_type, scenario, username, product_version)
-           id, subject_type, subject_identifier, testcase, scenario, username, proxied_by, product_version, "timestamp"
-    FROM waiver
-    ORDER BY subject_identifier, testcase, subject_type, scenario, username, product_version, id DESC;
-    INSERT INTO waiverdb_waiver_current_count (product_version, n)
-    SELECT product_version, count(*) FROM waiverdb_waiver_current GROUP BY product_version;
+    PERFORM waiverdb_waiver_current_fill();
     RETURN NULL;
 END
 $$;

@@ -102,7 +102,8 @@ public sealed class WaiverStore(NpgsqlDataSource database, OutboxWriter outbox)
     // triggers, see 006_create_waiver_current.sql) newest first, stopping at the page's
     // end. The `last` link's count comes from the trigger-kept change rows when the only
     // filter is the product version (the common lists), else from counting that table
-    // (one row per key, not per waiver).
+    // (one row per key, not per waiver). The filter is written out twice, for the page and
+    // for the count, because a CTE shared by both would be computed whole before the LIMIT.
     private const string CurrentSql = """
         SELECT w.id, w.subject_type, w.subject_identifier, w.testcase, w.scenario, w.username,
                w.proxied_by, w.product_version, w.waived, w.comment, w."timestamp",

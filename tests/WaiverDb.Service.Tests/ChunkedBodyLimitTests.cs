@@ -12,34 +12,14 @@ namespace WaiverDb.Service.Tests;
 /// Kestrel: a body of exactly the limit is read, one byte more is the JSON 413 naming the
 /// setting, and nothing of it is stored.
 /// </summary>
-public sealed class ChunkedBodyLimitTests : IAsyncLifetime
+public sealed class ChunkedBodyLimitTests : ServiceProcessFixture
 {
     private const int MaxContentLength = 65536;
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
-    private PostgresServer _postgres = null!;
-    private string _database = string.Empty;
-    private ServiceProcess _service = null!;
 
-    public async Task InitializeAsync()
+    protected override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>
     {
-        _postgres = await PostgresServer.Shared;
-        _database = await _postgres.CreateDatabaseAsync();
-        _service = ServiceProcess.Start(new Dictionary<string, string?>
-        {
-            ["DATABASE_URI"] = _postgres.Uri(_database),
-            ["DEVELOPMENT"] = "true",
-            ["DATABASE_CONNECT_TIMEOUT"] = "15",
-            ["MAX_CONTENT_LENGTH"] = MaxContentLength.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        });
-        await _service.WaitUntilHealthyAsync(Patience);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _service.DisposeAsync();
-        NpgsqlConnection.ClearAllPools();
-        await _postgres.DropDatabaseAsync(_database);
-    }
+        ["MAX_CONTENT_LENGTH"] = MaxContentLength.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
 
     /// <summary>A waiver whose JSON is exactly <paramref name="size"/> bytes: padded with white space, which JSON allows.</summary>
     private static byte[] WaiverOfSize(int size)
@@ -55,7 +35,7 @@ public sealed class ChunkedBodyLimitTests : IAsyncLifetime
     /// <summary>Posts <paramref name="body"/> chunked, <paramref name="chunkSize"/> bytes a chunk: the status and the JSON answer.</summary>
     private async Task<(HttpStatusCode Status, JsonNode Body)> PostChunkedAsync(byte[] body, int chunkSize)
     {
-        using var client = new HttpClient { BaseAddress = _service.BaseAddress };
+        using var client = new HttpClient { BaseAddress = Service.BaseAddress };
         client.DefaultRequestHeaders.Authorization = new("Basic", Convert.ToBase64String("alice:x"u8.ToArray()));
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1.0/waivers/") { Content = new ChunkedContent(body, chunkSize) };
         request.Content.Headers.ContentType = new("application/json");
@@ -66,7 +46,7 @@ public sealed class ChunkedBodyLimitTests : IAsyncLifetime
 
     private async Task<long> CountWaiversAsync()
     {
-        await using var db = new NpgsqlConnection(_postgres.ConnectionString(_database));
+        await using var db = new NpgsqlConnection(Postgres.ConnectionString(DatabaseName));
         return await db.ExecuteScalarAsync<long>("SELECT count(*) FROM waiver");
     }
 

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Dapper;
 using Npgsql;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using WaiverDb.Service.Tests.Infrastructure;
 using WaiverDb.Service.Waivers;
 
@@ -193,6 +194,21 @@ public sealed class CurrentWaiversTests : ServiceFixture
 
         Assert.Equal(50, body.DataIds().Length);
         Assert.Equal(10, (await GetJsonAsync(Anonymous, "/api/v1.0/waivers/?limit=100")).DataIds().Length);
+    }
+
+    [Fact]
+    public async Task AFoldThatCannotReachTheDatabaseIsLoggedAndLeftForTheNextTick()
+    {
+        // Nothing listens on port 1: the fold fails, and must neither throw (an exception
+        // escaping a BackgroundService stops the host) nor lose the rows, which stay for later.
+        await using var unreachable = NpgsqlDataSource.Create("Host=127.0.0.1;Port=1;Timeout=2;Username=waiverdb");
+        using var log = new CapturedLog();
+        using var loggers = new LoggerFactory([log]);
+        var compactor = new CurrentCountCompactor(unreachable, loggers.CreateLogger<CurrentCountCompactor>());
+
+        await compactor.CompactAsync(CancellationToken.None);
+
+        Assert.Contains(log.Entries, e => e.Message.Contains("could not be compacted", StringComparison.Ordinal) && e.Exception is NpgsqlException);
     }
 
     private CurrentCountCompactor Compactor => Application.Services.GetRequiredService<CurrentCountCompactor>();

@@ -10,35 +10,14 @@ namespace WaiverDb.Service.Tests;
 /// MAX_CONCURRENT_CONNECTIONS (503) now get a JSON message naming the setting, and headers
 /// past Kestrel's memory guard still get its bare 431. After each, the service still serves.
 /// </summary>
-public sealed class KestrelRefusalTests : IAsyncLifetime
+public sealed class KestrelRefusalTests : ServiceProcessFixture
 {
     private const int MaxConnections = 10;
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
-    private PostgresServer _postgres = null!;
-    private string _database = string.Empty;
-    private ServiceProcess _service = null!;
 
-    private int Port => _service.BaseAddress.Port;
-
-    public async Task InitializeAsync()
+    protected override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>
     {
-        _postgres = await PostgresServer.Shared;
-        _database = await _postgres.CreateDatabaseAsync();
-        _service = ServiceProcess.Start(new Dictionary<string, string?>
-        {
-            ["DATABASE_URI"] = _postgres.Uri(_database),
-            ["DEVELOPMENT"] = "true",
-            ["DATABASE_CONNECT_TIMEOUT"] = "15",
-            ["MAX_CONCURRENT_CONNECTIONS"] = MaxConnections.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        });
-        await _service.WaitUntilHealthyAsync(Patience);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _service.DisposeAsync();
-        await _postgres.DropDatabaseAsync(_database);
-    }
+        ["MAX_CONCURRENT_CONNECTIONS"] = MaxConnections.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
 
     [Fact]
     public async Task MoreHeadersThanMaxRequestHeaderCountAreA431NamingTheSetting()
@@ -185,7 +164,7 @@ public sealed class KestrelRefusalTests : IAsyncLifetime
         var deadline = DateTime.UtcNow + Patience;
         while (true)
         {
-            using var client = new HttpClient { BaseAddress = _service.BaseAddress };
+            using var client = new HttpClient { BaseAddress = Service.BaseAddress };
             using var response = await client.GetAsync("/api/v1.0/about");
             if (response.StatusCode == HttpStatusCode.OK || DateTime.UtcNow > deadline)
             {

@@ -12,39 +12,20 @@ namespace WaiverDb.Service.Tests;
 /// and Kestrel's limits (REQUEST_HEADERS_TIMEOUT, MIN_REQUEST_BODY_DATA_RATE) close them;
 /// oversized headers and bodies get the JSON 431 and 413 over real HTTP too.
 /// </summary>
-public sealed class SlowClientTests : IAsyncLifetime
+public sealed class SlowClientTests : ServiceProcessFixture
 {
     private const int SlowConnections = 200;
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
-    private PostgresServer _postgres = null!;
-    private string _database = string.Empty;
-    private ServiceProcess _service = null!;
 
-    public async Task InitializeAsync()
+    protected override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>
     {
-        _postgres = await PostgresServer.Shared;
-        _database = await _postgres.CreateDatabaseAsync();
-        _service = ServiceProcess.Start(new Dictionary<string, string?>
-        {
-            ["DATABASE_URI"] = _postgres.Uri(_database),
-            ["DEVELOPMENT"] = "true",
-            ["DATABASE_CONNECT_TIMEOUT"] = "15",
-            ["REQUEST_HEADERS_TIMEOUT"] = "10",
-            ["MAX_CONCURRENT_CONNECTIONS"] = "1000",
-        });
-        await _service.WaitUntilHealthyAsync(Patience);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _service.DisposeAsync();
-        await _postgres.DropDatabaseAsync(_database);
-    }
+        ["REQUEST_HEADERS_TIMEOUT"] = "10",
+        ["MAX_CONCURRENT_CONNECTIONS"] = "1000",
+    };
 
     [Fact]
     public async Task TwoHundredSlowConnectionsDoNotStarveNormalRequestsAndAreClosedByTheServer()
     {
-        var port = _service.BaseAddress.Port;
+        var port = Port;
         var slow = new List<Socket>();
         try
         {
@@ -67,7 +48,7 @@ public sealed class SlowClientTests : IAsyncLifetime
             // Every slow connection is open (its last byte was accepted) while the normal requests run.
             await SendToAllAsync(slow);
             var openDuring = slow.Count(IsOpen);
-            using var client = new HttpClient { BaseAddress = _service.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+            using var client = new HttpClient { BaseAddress = Service.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
             client.DefaultRequestHeaders.Authorization = new("Basic", Convert.ToBase64String("bodhi:x"u8.ToArray()));
             for (var i = 0; i < 10; i++)
             {
@@ -110,7 +91,7 @@ public sealed class SlowClientTests : IAsyncLifetime
     [Fact]
     public async Task OversizedHeadersAndBodiesGetJsonErrorsFromTheRealServer()
     {
-        using var client = new HttpClient { BaseAddress = _service.BaseAddress };
+        using var client = new HttpClient { BaseAddress = Service.BaseAddress };
         client.DefaultRequestHeaders.Authorization = new("Basic", Convert.ToBase64String("alice:x"u8.ToArray()));
         using var headers = new HttpRequestMessage(HttpMethod.Get, "/api/v1.0/about");
         headers.Headers.Add("X-Padding", new string('p', 40 * 1024));
@@ -119,7 +100,7 @@ public sealed class SlowClientTests : IAsyncLifetime
         // Only the headers: the answer comes before any body is read, and a client still
         // sending 3 MiB would see the connection close under it.
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        await socket.ConnectAsync(IPAddress.Loopback, _service.BaseAddress.Port);
+        await socket.ConnectAsync(IPAddress.Loopback, Port);
         await socket.SendAsync(Encoding.ASCII.GetBytes(
             "POST /api/v1.0/waivers/ HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Basic YWxpY2U6eA==\r\nContent-Type: application/json\r\nContent-Length: 3145728\r\n\r\n[{}"));
         var answer = await ReadAnswerAsync(socket);
