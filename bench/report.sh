@@ -31,15 +31,15 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) print "n/a"; else printf 
 # met when $1 $2 $3 holds (ge or lt), with numbers
 verdict() { awk -v a="$1" -v op="$2" -v b="$3" 'BEGIN { ok = (op == "ge") ? (a >= b) : (a < b); print ok ? "met" : "**missed**" }'; }
 # The fewest connections at which the service reaches 90% of the most requests/s it
-# reached in the sweep with garbage collector $1 and scenario $2: where the machine saturates.
+# reached in the sweep with pool size $1 and scenario $2: where the machine saturates.
 saturating() {
-    local gc="$1" scenario="$2" best=0 c r
+    local pool="$1" scenario="$2" best=0 c r
     for c in $SWEEP_CONNECTIONS; do
-        r="$(field "sweep-$gc-$scenario-$c" 1)"
+        r="$(field "sweep-pool$pool-$scenario-$c" 1)"
         (( r > best )) && best="$r"
     done
     for c in $SWEEP_CONNECTIONS; do
-        r="$(field "sweep-$gc-$scenario-$c" 1)"
+        r="$(field "sweep-pool$pool-$scenario-$c" 1)"
         if (( r * 10 >= best * 9 )); then echo "$c"; return; fi
     done
 }
@@ -56,7 +56,7 @@ Written by \`make bench\` (\`bench/run.sh\`, explained in [bench/README.md](../b
 running it again rewrites this file. Do not edit it by hand.
 
 - **Date**: $STARTED
-- **Command**: \`make bench\` (BENCH_DURATION=$DURATION, BENCH_CONNECTIONS=$CONNECTIONS)
+- **Command**: \`make bench\` (BENCH_DURATION=$DURATION, BENCH_CONNECTIONS=$CONNECTIONS, BENCH_POOL_SIZE=$POOL_SIZE)
 - **Machine**: $(nproc) CPUs ($cpu_model), $ram RAM, $os, Linux $(uname -r)
 - **Software**: .NET $(dotnet --version 2>/dev/null), PostgreSQL $PG_VERSION, $(wrk --version 2>&1 | head -1 | awk '{ print $1, $2 }'), pgbench
 - **Load average** (1, 5, 15 min) before: $LOAD_BEFORE; after: $LOAD_AFTER. The machine is
@@ -69,7 +69,9 @@ and seeded by \`bench/seed.sql\`: one subject per ten waivers (Koji builds and B
 updates), three of 300 shared test cases per subject, 3–4 waivers per (subject, test
 case) so that most are obsolete, 2,000 users, 12 product versions, 10% with a scenario,
 a third proxied by Bodhi, timestamps over five years. The Release build of the service
-runs on 127.0.0.1 (dummy authentication, messaging off), and wrk drives it for
+runs on 127.0.0.1 (dummy authentication, messaging off, \`DATABASE_POOL_SIZE\` $POOL_SIZE:
+the CPUs the database has here), runs every scenario for ${SERVICE_WARMUP} s once started
+(not counted: it is still compiling its hot paths), and wrk drives it for
 $DURATION s per scenario (after a ${WARMUP} s warm-up run that is not counted) with
 $THREADS threads and $CONNECTIONS keep-alive connections, each request with random
 subjects (\`bench/wrk/*.lua\`). The **floor** is pgbench running
@@ -118,10 +120,10 @@ done
 if [[ -n "${SWEEP_CONNECTIONS:-}" ]]; then
     for scenario in filtered200 list; do
         target="$([[ "$scenario" == list ]] && echo "$P99_LIST_MS" || echo "$P99_FILTERED_MS")"
-        for gc in server workstation; do
-            c="$(saturating "$gc" "$scenario")"
-            p="$(field "sweep-$gc-$scenario-$c" 3)"
-            echo "| $(label "$scenario") p99 < $target ms at the saturating concurrency ($c connections, $gc GC, $(with_commas "$LARGE")) | $p ms | $(verdict "$p" lt "$target") |"
+        for pool in $SWEEP_POOLS; do
+            c="$(saturating "$pool" "$scenario")"
+            p="$(field "sweep-pool$pool-$scenario-$c" 3)"
+            echo "| $(label "$scenario") p99 < $target ms at the saturating concurrency ($c connections, pool of $pool, $(with_commas "$LARGE")) | $p ms | $(verdict "$p" lt "$target") |"
         done
     done
 fi
@@ -138,17 +140,17 @@ if [[ -n "${SWEEP_CONNECTIONS:-}" ]]; then
     echo
     echo "The two latency-targeted requests at $(with_commas "$LARGE") waivers with 1 to 16 connections"
     echo "(wrk threads: one per connection up to $THREADS), ${SWEEP_DURATION} s each after a ${WARMUP} s warm-up,"
-    echo "with the server garbage collector (the default) and the workstation one"
-    echo "(\`DOTNET_gcServer=0\`). The saturating concurrency is the fewest connections reaching 90%"
-    echo "of the best throughput; beyond it, more connections only queue for the 2 CPUs."
+    echo "with \`DATABASE_POOL_SIZE\` $POOL_SIZE (the benchmark's) and $DEFAULT_POOL_SIZE (the service's default)."
+    echo "The saturating concurrency is the fewest connections reaching 90%"
+    echo "of the best throughput; beyond it, more connections only queue for the $(nproc) CPUs."
     echo
-    echo "| scenario | GC | connections | req/s | p50 | p99 | errors | service CPU ms/req |"
-    echo "|---|---|---:|---:|---:|---:|---:|---:|"
+    echo "| scenario | pool | connections | req/s | p50 | p99 | errors | service CPU ms/req |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|"
     for scenario in list filtered200; do
-        for gc in server workstation; do
+        for pool in $SWEEP_POOLS; do
             for c in $SWEEP_CONNECTIONS; do
-                f="sweep-$gc-$scenario-$c"
-                echo "| $(label "$scenario") | $gc | $c | $(field "$f" 1) | $(field "$f" 2) | $(field "$f" 3) | $(field "$f" 4) | $(field "$f" 5) |"
+                f="sweep-pool$pool-$scenario-$c"
+                echo "| $(label "$scenario") | $pool | $c | $(field "$f" 1) | $(field "$f" 2) | $(field "$f" 3) | $(field "$f" 4) | $(field "$f" 5) |"
             done
         done
     done

@@ -9,8 +9,9 @@
 # targets met or missed.
 #
 # Environment: BENCH_SIZES ("10000 1000000"), BENCH_DURATION (seconds per run, 15),
-# BENCH_CONNECTIONS (8), BENCH_SWEEP_CONNECTIONS ("1 2 4 8 16"), BENCH_SWEEP_DURATION (10),
-# BENCH_REPORT (docs/benchmarks.md).
+# BENCH_CONNECTIONS (8), BENCH_POOL_SIZE (the service's DATABASE_POOL_SIZE: the CPUs
+# the database has, here `nproc`), BENCH_SWEEP_CONNECTIONS ("1 2 4 8 16"),
+# BENCH_SWEEP_DURATION (10), BENCH_REPORT (docs/benchmarks.md).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
@@ -18,11 +19,21 @@ BENCH="$ROOT/bench"
 SIZES="${BENCH_SIZES:-10000 1000000}"
 DURATION="${BENCH_DURATION:-15}"
 CONNECTIONS="${BENCH_CONNECTIONS:-8}"
+# PostgreSQL runs on this machine's CPUs, so it can run this many queries at once; more
+# connections only make them take turns in the kernel's scheduler (see bench/analysis.md).
+POOL_SIZE="${BENCH_POOL_SIZE:-$(nproc)}"
+# The service's default, which the sweep compares with.
+DEFAULT_POOL_SIZE=20
+SWEEP_POOLS="$POOL_SIZE"
+[[ "$POOL_SIZE" == "$DEFAULT_POOL_SIZE" ]] || SWEEP_POOLS+=" $DEFAULT_POOL_SIZE"
 THREADS=2
 WARMUP="${BENCH_WARMUP:-5}"
 SWEEP_CONNECTIONS="${BENCH_SWEEP_CONNECTIONS:-1 2 4 8 16}"
 SWEEP_DURATION="${BENCH_SWEEP_DURATION:-10}"
 SWEEP_WARMUP="${BENCH_SWEEP_WARMUP:-25}"
+# Seconds of each scenario, not counted, after the service starts: a fresh process keeps
+# compiling its hot paths (tiered JIT) for tens of seconds under load.
+SERVICE_WARMUP="${BENCH_SERVICE_WARMUP:-8}"
 REPORT="${BENCH_REPORT:-$ROOT/docs/benchmarks.md}"
 SCENARIOS="filtered20 filtered200 list start create"
 # Everything generated: the cluster, the build, logs and results. Under /var/tmp so
@@ -62,8 +73,6 @@ free_port() {
 }
 
 SERVICE_PID=""
-# Extra environment for the service (the sweep's garbage collector choice).
-SERVICE_ENV=()
 cleanup() {
     if [[ -n "$SERVICE_PID" ]] && kill -0 "$SERVICE_PID" 2>/dev/null; then
         kill "$SERVICE_PID" && wait "$SERVICE_PID" 2>/dev/null || true
@@ -113,25 +122,30 @@ build_service() {
     say "publishing the service (Release, without ReadyToRun)"
     dotnet publish "$ROOT/service/WaiverDb.Service.csproj" -c Release -o "$WORK/publish" \
         -p:UseAppHost=false >"$WORK/publish.log" 2>&1 || { tail -n 30 "$WORK/publish.log" >&2; die "publish failed"; }
-    cat >"$WORK/settings.json" <<'EOF'
+    local pool
+    for pool in $SWEEP_POOLS; do
+        cat >"$WORK/settings-pool$pool.json" <<EOF
 {
   "DEVELOPMENT": true,
   "AUTH_METHODS": ["dummy"],
   "SUPERUSERS": [],
   "PERMISSIONS": [],
   "PERMISSION_MAPPING": {},
-  "RESULTSDB_API_URL": "http://127.0.0.1:9/api/v2.0"
+  "RESULTSDB_API_URL": "http://127.0.0.1:9/api/v2.0",
+  "DATABASE_POOL_SIZE": $pool
 }
 EOF
+    done
 }
 
 # Start-up is timed from the launch to the first 200 of /healthcheck (which asks the
 # database), on a database already migrated. Sets SERVICE_PID; writes milliseconds to $4.
+# The pool size is $SERVICE_POOL_SIZE (the sweep's choice), else $POOL_SIZE.
 start_service() {
     local publish="$1" db="$2" log="$3" result="$4" start end code
     SVC_PORT="$(free_port 58080)"
     start=$(date +%s%N)
-    env "${SERVICE_ENV[@]}" DATABASE_URI="postgresql://postgres@127.0.0.1:$PG_PORT/$db" WAIVERDB_CONFIG="$WORK/settings.json" \
+    env DATABASE_URI="postgresql://postgres@127.0.0.1:$PG_PORT/$db" WAIVERDB_CONFIG="$WORK/settings-pool${SERVICE_POOL_SIZE:-$POOL_SIZE}.json" \
         WAIVERDB_LISTEN="http://127.0.0.1:$SVC_PORT" DOTNET_NOLOGO=1 \
         dotnet "$publish/WaiverDb.Service.dll" >"$log" 2>&1 &
     SERVICE_PID=$!
@@ -162,7 +176,7 @@ peak_rss_mb() { awk '/^VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$SERVICE_PID/
 seed() {
     local db="$1" rows="$2"
     psql_db -d postgres -c "CREATE DATABASE $db"
-    DATABASE_URI="postgresql://postgres@127.0.0.1:$PG_PORT/$db" WAIVERDB_CONFIG="$WORK/settings.json" \
+    DATABASE_URI="postgresql://postgres@127.0.0.1:$PG_PORT/$db" WAIVERDB_CONFIG="$WORK/settings-pool$POOL_SIZE.json" \
         dotnet "$WORK/publish-r2r/WaiverDb.Service.dll" migrate >"$WORK/migrate-$db.log" 2>&1 \
         || { cat "$WORK/migrate-$db.log" >&2; die "migration failed"; }
     say "seeding $rows waivers"
@@ -281,31 +295,31 @@ write_check() {
 }
 
 # Where the machine saturates: the two latency-targeted requests at 1 to 16 connections on
-# the largest data set, with the server garbage collector (the default) and the
-# workstation one, so the p99 can be read at the concurrency that just saturates the
-# machine and the collector's share of the tail seen.
+# the largest data set, with the benchmark's pool size and the service's default one, so
+# the p99 can be read at the concurrency that just saturates the machine and the pool's
+# share of the tail seen.
 sweep() {
-    local db="$1" subjects="$2" gc scenario c r
-    for gc in server workstation; do
-        SERVICE_ENV=(DOTNET_gcServer="$([[ "$gc" == server ]] && echo 1 || echo 0)")
-        start_service "$WORK/publish-r2r" "$db" "$WORK/service-sweep-$gc.log" "$WORK/results/startup-sweep-$gc"
+    local db="$1" subjects="$2" pool scenario c r
+    for pool in $SWEEP_POOLS; do
+        SERVICE_POOL_SIZE="$pool"
+        start_service "$WORK/publish-r2r" "$db" "$WORK/service-sweep-pool$pool.log" "$WORK/results/startup-sweep-pool$pool"
         # A fresh process keeps compiling its hot paths (tiered JIT) for tens of seconds
         # under load, and a run of a few seconds would measure that: both requests run
         # first, as a service that has been up a while has them compiled.
         for scenario in list filtered200; do
-            RUN_DURATION="$SWEEP_WARMUP" wrk_run "$scenario" "$subjects" "$WORK/results/sweep-$gc-$scenario-warmup" >/dev/null
+            RUN_DURATION="$SWEEP_WARMUP" wrk_run "$scenario" "$subjects" "$WORK/results/sweep-pool$pool-$scenario-warmup" >/dev/null
         done
         for scenario in list filtered200; do
             for c in $SWEEP_CONNECTIONS; do
                 r="$(RUN_CONNECTIONS="$c" RUN_THREADS="$((c < THREADS ? c : THREADS))" RUN_DURATION="$SWEEP_DURATION" \
-                    wrk_run "$scenario" "$subjects" "$WORK/results/sweep-$gc-$scenario-$c")"
-                echo "$r $(peak_rss_mb)" >"$WORK/results/sweep-$gc-$scenario-$c"
-                say "sweep $gc $scenario $c connections: $r"
+                    wrk_run "$scenario" "$subjects" "$WORK/results/sweep-pool$pool-$scenario-$c")"
+                echo "$r $(peak_rss_mb)" >"$WORK/results/sweep-pool$pool-$scenario-$c"
+                say "sweep pool $pool $scenario $c connections: $r"
             done
         done
         stop_service
     done
-    SERVICE_ENV=()
+    SERVICE_POOL_SIZE=""
 }
 
 main() {
@@ -323,6 +337,9 @@ main() {
         subjects=$((size / 10))
         seed "$db" "$size"
         start_service "$WORK/publish-r2r" "$db" "$WORK/service-$size.log" "$WORK/results/startup-r2r-$size"
+        for scenario in $SCENARIOS; do
+            RUN_DURATION="$SERVICE_WARMUP" wrk_run "$scenario" "$subjects" "$WORK/results/warmup-$scenario-$size" >/dev/null
+        done
         for scenario in $SCENARIOS; do
             say "$size waivers, $scenario: wrk"
             r="$(wrk_run "$scenario" "$subjects" "$WORK/results/wrk-$scenario-$size")"
@@ -354,6 +371,10 @@ SIZES='$SIZES'
 SCENARIOS='$SCENARIOS'
 DURATION='$DURATION'
 CONNECTIONS='$CONNECTIONS'
+POOL_SIZE='$POOL_SIZE'
+DEFAULT_POOL_SIZE='$DEFAULT_POOL_SIZE'
+SWEEP_POOLS='$SWEEP_POOLS'
+SERVICE_WARMUP='$SERVICE_WARMUP'
 SWEEP_CONNECTIONS='$SWEEP_CONNECTIONS'
 SWEEP_DURATION='$SWEEP_DURATION'
 THREADS='$THREADS'
