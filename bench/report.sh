@@ -31,17 +31,22 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) print "n/a"; else printf 
 # met when $1 $2 $3 holds (ge or lt), with numbers
 verdict() { awk -v a="$1" -v op="$2" -v b="$3" 'BEGIN { ok = (op == "ge") ? (a >= b) : (a < b); print ok ? "met" : "**missed**" }'; }
 # The fewest connections at which the service reaches 90% of the most requests/s it
-# reached in the sweep with pool size $1 and scenario $2: where the machine saturates.
+# reached in the sweep with variant $1 and scenario $2: where the machine saturates.
 saturating() {
-    local pool="$1" scenario="$2" best=0 c r
+    local variant="$1" scenario="$2" best=0 c r
     for c in $SWEEP_CONNECTIONS; do
-        r="$(field "sweep-pool$pool-$scenario-$c" 1)"
+        r="$(field "sweep-$variant-$scenario-$c" 1)"
         (( r > best )) && best="$r"
     done
     for c in $SWEEP_CONNECTIONS; do
-        r="$(field "sweep-pool$pool-$scenario-$c" 1)"
+        r="$(field "sweep-$variant-$scenario-$c" 1)"
         if (( r * 10 >= best * 9 )); then echo "$c"; return; fi
     done
+}
+# A sweep variant (pool<size>[-servergc]) in words.
+variant_label() {
+    local pool="${1%-servergc}"
+    printf 'pool of %s, %s GC' "${pool#pool}" "$([[ "$1" == *-servergc ]] && echo server || echo workstation)"
 }
 with_commas() { echo "$1" | sed ':a; s/\B[0-9]\{3\}\>/,&/; ta'; }
 
@@ -120,10 +125,10 @@ done
 if [[ -n "${SWEEP_CONNECTIONS:-}" ]]; then
     for scenario in filtered200 list; do
         target="$([[ "$scenario" == list ]] && echo "$P99_LIST_MS" || echo "$P99_FILTERED_MS")"
-        for pool in $SWEEP_POOLS; do
-            c="$(saturating "$pool" "$scenario")"
-            p="$(field "sweep-pool$pool-$scenario-$c" 3)"
-            echo "| $(label "$scenario") p99 < $target ms at the saturating concurrency ($c connections, pool of $pool, $(with_commas "$LARGE")) | $p ms | $(verdict "$p" lt "$target") |"
+        for variant in $SWEEP_VARIANTS; do
+            c="$(saturating "$variant" "$scenario")"
+            p="$(field "sweep-$variant-$scenario-$c" 3)"
+            echo "| $(label "$scenario") p99 < $target ms at the saturating concurrency ($c connections, $(variant_label "$variant"), $(with_commas "$LARGE")) | $p ms | $(verdict "$p" lt "$target") |"
         done
     done
 fi
@@ -140,17 +145,19 @@ if [[ -n "${SWEEP_CONNECTIONS:-}" ]]; then
     echo
     echo "The two latency-targeted requests at $(with_commas "$LARGE") waivers with 1 to 16 connections"
     echo "(wrk threads: one per connection up to $THREADS), ${SWEEP_DURATION} s each after a ${WARMUP} s warm-up,"
-    echo "with \`DATABASE_POOL_SIZE\` $POOL_SIZE (the benchmark's) and $DEFAULT_POOL_SIZE (the service's default)."
+    echo "on a service that first ran both requests for ${SWEEP_WARMUP} s each,"
+    echo "as the benchmark runs the service (\`DATABASE_POOL_SIZE\` $POOL_SIZE, the workstation garbage collector),"
+    echo "with the default pool of $DEFAULT_POOL_SIZE instead, and with the server collector instead (\`DOTNET_gcServer=1\`)."
     echo "The saturating concurrency is the fewest connections reaching 90%"
     echo "of the best throughput; beyond it, more connections only queue for the $(nproc) CPUs."
     echo
-    echo "| scenario | pool | connections | req/s | p50 | p99 | errors | service CPU ms/req |"
-    echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+    echo "| scenario | settings | connections | req/s | p50 | p99 | errors | service CPU ms/req |"
+    echo "|---|---|---:|---:|---:|---:|---:|---:|"
     for scenario in list filtered200; do
-        for pool in $SWEEP_POOLS; do
+        for variant in $SWEEP_VARIANTS; do
             for c in $SWEEP_CONNECTIONS; do
-                f="sweep-pool$pool-$scenario-$c"
-                echo "| $(label "$scenario") | $pool | $c | $(field "$f" 1) | $(field "$f" 2) | $(field "$f" 3) | $(field "$f" 4) | $(field "$f" 5) |"
+                f="sweep-$variant-$scenario-$c"
+                echo "| $(label "$scenario") | $(variant_label "$variant") | $c | $(field "$f" 1) | $(field "$f" 2) | $(field "$f" 3) | $(field "$f" 4) | $(field "$f" 5) |"
             done
         done
     done

@@ -26,6 +26,9 @@ POOL_SIZE="${BENCH_POOL_SIZE:-$(nproc)}"
 DEFAULT_POOL_SIZE=20
 SWEEP_POOLS="$POOL_SIZE"
 [[ "$POOL_SIZE" == "$DEFAULT_POOL_SIZE" ]] || SWEEP_POOLS+=" $DEFAULT_POOL_SIZE"
+SWEEP_VARIANTS="pool$POOL_SIZE"
+[[ "$POOL_SIZE" == "$DEFAULT_POOL_SIZE" ]] || SWEEP_VARIANTS+=" pool$DEFAULT_POOL_SIZE"
+SWEEP_VARIANTS+=" pool$POOL_SIZE-servergc"
 THREADS=2
 WARMUP="${BENCH_WARMUP:-5}"
 SWEEP_CONNECTIONS="${BENCH_SWEEP_CONNECTIONS:-1 2 4 8 16}"
@@ -73,6 +76,8 @@ free_port() {
 }
 
 SERVICE_PID=""
+# Extra environment for the service (the sweep's garbage collector choice).
+SERVICE_ENV=()
 cleanup() {
     if [[ -n "$SERVICE_PID" ]] && kill -0 "$SERVICE_PID" 2>/dev/null; then
         kill "$SERVICE_PID" && wait "$SERVICE_PID" 2>/dev/null || true
@@ -145,7 +150,7 @@ start_service() {
     local publish="$1" db="$2" log="$3" result="$4" start end code
     SVC_PORT="$(free_port 58080)"
     start=$(date +%s%N)
-    env DATABASE_URI="postgresql://postgres@127.0.0.1:$PG_PORT/$db" WAIVERDB_CONFIG="$WORK/settings-pool${SERVICE_POOL_SIZE:-$POOL_SIZE}.json" \
+    env "${SERVICE_ENV[@]}" DATABASE_URI="postgresql://postgres@127.0.0.1:$PG_PORT/$db" WAIVERDB_CONFIG="$WORK/settings-pool${SERVICE_POOL_SIZE:-$POOL_SIZE}.json" \
         WAIVERDB_LISTEN="http://127.0.0.1:$SVC_PORT" DOTNET_NOLOGO=1 \
         dotnet "$publish/WaiverDb.Service.dll" >"$log" 2>&1 &
     SERVICE_PID=$!
@@ -295,31 +300,36 @@ write_check() {
 }
 
 # Where the machine saturates: the two latency-targeted requests at 1 to 16 connections on
-# the largest data set, with the benchmark's pool size and the service's default one, so
-# the p99 can be read at the concurrency that just saturates the machine and the pool's
-# share of the tail seen.
+# the largest data set, as the benchmark runs the service, with the service's default
+# pool size instead, and with the server garbage collector instead, so the p99 can be
+# read at the concurrency that just saturates the machine and the share of each setting
+# in it seen. A variant is pool<size>[-servergc].
 sweep() {
-    local db="$1" subjects="$2" pool scenario c r
-    for pool in $SWEEP_POOLS; do
-        SERVICE_POOL_SIZE="$pool"
-        start_service "$WORK/publish-r2r" "$db" "$WORK/service-sweep-pool$pool.log" "$WORK/results/startup-sweep-pool$pool"
+    local db="$1" subjects="$2" variant scenario c r
+    for variant in $SWEEP_VARIANTS; do
+        SERVICE_POOL_SIZE="${variant%-servergc}"
+        SERVICE_POOL_SIZE="${SERVICE_POOL_SIZE#pool}"
+        SERVICE_ENV=()
+        [[ "$variant" == *-servergc ]] && SERVICE_ENV=(DOTNET_gcServer=1)
+        start_service "$WORK/publish-r2r" "$db" "$WORK/service-sweep-$variant.log" "$WORK/results/startup-sweep-$variant"
         # A fresh process keeps compiling its hot paths (tiered JIT) for tens of seconds
         # under load, and a run of a few seconds would measure that: both requests run
         # first, as a service that has been up a while has them compiled.
         for scenario in list filtered200; do
-            RUN_DURATION="$SWEEP_WARMUP" wrk_run "$scenario" "$subjects" "$WORK/results/sweep-pool$pool-$scenario-warmup" >/dev/null
+            RUN_DURATION="$SWEEP_WARMUP" wrk_run "$scenario" "$subjects" "$WORK/results/sweep-$variant-$scenario-warmup" >/dev/null
         done
         for scenario in list filtered200; do
             for c in $SWEEP_CONNECTIONS; do
                 r="$(RUN_CONNECTIONS="$c" RUN_THREADS="$((c < THREADS ? c : THREADS))" RUN_DURATION="$SWEEP_DURATION" \
-                    wrk_run "$scenario" "$subjects" "$WORK/results/sweep-pool$pool-$scenario-$c")"
-                echo "$r $(peak_rss_mb)" >"$WORK/results/sweep-pool$pool-$scenario-$c"
-                say "sweep pool $pool $scenario $c connections: $r"
+                    wrk_run "$scenario" "$subjects" "$WORK/results/sweep-$variant-$scenario-$c")"
+                echo "$r $(peak_rss_mb)" >"$WORK/results/sweep-$variant-$scenario-$c"
+                say "sweep $variant $scenario $c connections: $r"
             done
         done
         stop_service
     done
     SERVICE_POOL_SIZE=""
+    SERVICE_ENV=()
 }
 
 main() {
@@ -337,7 +347,9 @@ main() {
         subjects=$((size / 10))
         seed "$db" "$size"
         start_service "$WORK/publish-r2r" "$db" "$WORK/service-$size.log" "$WORK/results/startup-r2r-$size"
+        # Reads only: writes here would grow the small data set before its reads are measured.
         for scenario in $SCENARIOS; do
+            [[ "$scenario" == create ]] && continue
             RUN_DURATION="$SERVICE_WARMUP" wrk_run "$scenario" "$subjects" "$WORK/results/warmup-$scenario-$size" >/dev/null
         done
         for scenario in $SCENARIOS; do
@@ -373,10 +385,11 @@ DURATION='$DURATION'
 CONNECTIONS='$CONNECTIONS'
 POOL_SIZE='$POOL_SIZE'
 DEFAULT_POOL_SIZE='$DEFAULT_POOL_SIZE'
-SWEEP_POOLS='$SWEEP_POOLS'
+SWEEP_VARIANTS='$SWEEP_VARIANTS'
 SERVICE_WARMUP='$SERVICE_WARMUP'
 SWEEP_CONNECTIONS='$SWEEP_CONNECTIONS'
 SWEEP_DURATION='$SWEEP_DURATION'
+SWEEP_WARMUP='$SWEEP_WARMUP'
 THREADS='$THREADS'
 WARMUP='$WARMUP'
 PG_VERSION='$(bin_version)'
