@@ -15,6 +15,8 @@ P99_FILTERED_MS=25
 P99_LIST_MS=10
 RSS_MB=250
 STARTUP_MS=2000
+# The machine counts as saturated when its CPUs are this busy (percent).
+SATURATED_BUSY=95
 
 label() {
     case "$1" in
@@ -30,18 +32,15 @@ field() { awk -v n="$2" '{ print $n }' "$RESULTS/$1"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) print "n/a"; else printf "%.2f", a / b }'; }
 # met when $1 $2 $3 holds (ge or lt), with numbers
 verdict() { awk -v a="$1" -v op="$2" -v b="$3" 'BEGIN { ok = (op == "ge") ? (a >= b) : (a < b); print ok ? "met" : "**missed**" }'; }
-# The fewest connections at which the service reaches 90% of the most requests/s it
-# reached in the sweep with variant $1 and scenario $2: where the machine saturates.
+# Where the machine saturates in the sweep with variant $1 and scenario $2: the fewest
+# connections at which its CPUs were at least $SATURATED_BUSY% busy (else the most).
 saturating() {
-    local variant="$1" scenario="$2" best=0 c r
+    local variant="$1" scenario="$2" c last=""
     for c in $SWEEP_CONNECTIONS; do
-        r="$(field "sweep-$variant-$scenario-$c" 1)"
-        (( r > best )) && best="$r"
+        last="$c"
+        if (( $(field "sweep-$variant-$scenario-$c" 7) >= SATURATED_BUSY )); then echo "$c"; return; fi
     done
-    for c in $SWEEP_CONNECTIONS; do
-        r="$(field "sweep-$variant-$scenario-$c" 1)"
-        if (( r * 10 >= best * 9 )); then echo "$c"; return; fi
-    done
+    echo "$last"
 }
 # A sweep variant (pool<size>[-servergc]) in words.
 variant_label() {
@@ -148,16 +147,17 @@ if [[ -n "${SWEEP_CONNECTIONS:-}" ]]; then
     echo "on a service that first ran both requests for ${SWEEP_WARMUP} s each,"
     echo "as the benchmark runs the service (\`DATABASE_POOL_SIZE\` $POOL_SIZE, the workstation garbage collector),"
     echo "with the default pool of $DEFAULT_POOL_SIZE instead, and with the server collector instead (\`DOTNET_gcServer=1\`)."
-    echo "The saturating concurrency is the fewest connections reaching 90%"
-    echo "of the best throughput; beyond it, more connections only queue for the $(nproc) CPUs."
+    echo "The saturating concurrency is the fewest connections at which the machine's CPUs were"
+    echo "at least ${SATURATED_BUSY}% busy (\`/proc/stat\` over the run); beyond it, more connections only"
+    echo "queue for the $(nproc) CPUs."
     echo
-    echo "| scenario | settings | connections | req/s | p50 | p99 | errors | service CPU ms/req |"
-    echo "|---|---|---:|---:|---:|---:|---:|---:|"
+    echo "| scenario | settings | connections | req/s | p50 | p99 | errors | service CPU ms/req | CPUs busy % | peak RSS MB |"
+    echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
     for scenario in list filtered200; do
         for variant in $SWEEP_VARIANTS; do
             for c in $SWEEP_CONNECTIONS; do
                 f="sweep-$variant-$scenario-$c"
-                echo "| $(label "$scenario") | $(variant_label "$variant") | $c | $(field "$f" 1) | $(field "$f" 2) | $(field "$f" 3) | $(field "$f" 4) | $(field "$f" 5) |"
+                echo "| $(label "$scenario") | $(variant_label "$variant") | $c | $(field "$f" 1) | $(field "$f" 2) | $(field "$f" 3) | $(field "$f" 4) | $(field "$f" 5) | $(field "$f" 7) | $(field "$f" 6) |"
             done
         done
     done

@@ -176,6 +176,9 @@ stop_service() {
 # whatever else the machine is doing.
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$SERVICE_PID/stat"; }
 
+# All CPUs' ticks and idle (idle + iowait) ticks since boot, from /proc/stat.
+machine_ticks() { awk '/^cpu / { t = 0; for (i = 2; i <= NF; i++) t += $i; print t, $5 + $6 }' /proc/stat; }
+
 peak_rss_mb() { awk '/^VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$SERVICE_PID/status"; }
 
 seed() {
@@ -237,12 +240,15 @@ wrk_run() {
     BENCH_WRK_DIR="$BENCH/wrk" wrk -t"$threads" -c"$connections" -d"${WARMUP}s" \
         -s "$BENCH/wrk/$script" "http://127.0.0.1:$SVC_PORT" -- "${args[@]}" >"$out.warmup.txt" 2>&1 \
         || { cat "$out.warmup.txt" >&2; die "wrk failed"; }
-    local cpu_before cpu_after
+    local cpu_before cpu_after machine_before
     cpu_before="$(cpu_ticks)"
+    machine_before="$(machine_ticks)"
     BENCH_WRK_DIR="$BENCH/wrk" wrk -t"$threads" -c"$connections" -d"${duration}s" --latency \
         -s "$BENCH/wrk/$script" "http://127.0.0.1:$SVC_PORT" -- "${args[@]}" >"$out.txt" 2>&1 \
         || { cat "$out.txt" >&2; die "wrk failed"; }
     cpu_after="$(cpu_ticks)"
+    # How busy the machine's CPUs were during the run, in percent, next to the results.
+    echo "$machine_before $(machine_ticks)" | awk '{ printf "%.0f\n", 100 * (1 - ($4 - $2) / ($3 - $1)) }' >"$out.busy"
     # requests/s, p50 ms, p99 ms, errors (socket errors + non-2xx), service CPU ms per request
     awk -v ticks=$((cpu_after - cpu_before)) -v hz="$(getconf CLK_TCK)" '/^BENCH / {
             for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
@@ -322,7 +328,7 @@ sweep() {
             for c in $SWEEP_CONNECTIONS; do
                 r="$(RUN_CONNECTIONS="$c" RUN_THREADS="$((c < THREADS ? c : THREADS))" RUN_DURATION="$SWEEP_DURATION" \
                     wrk_run "$scenario" "$subjects" "$WORK/results/sweep-$variant-$scenario-$c")"
-                echo "$r $(peak_rss_mb)" >"$WORK/results/sweep-$variant-$scenario-$c"
+                echo "$r $(peak_rss_mb) $(cat "$WORK/results/sweep-$variant-$scenario-$c.busy")" >"$WORK/results/sweep-$variant-$scenario-$c"
                 say "sweep $variant $scenario $c connections: $r"
             done
         done
