@@ -16,6 +16,9 @@ public static partial class StructuredLogging
     private const string JsonFormatter = ConsoleFormatterNames.Json;
     private const string TextFormatter = ConsoleFormatterNames.Simple;
 
+    /// <summary>Log lines held while stdout is slow: a few seconds of requests at full load.</summary>
+    public const int LogQueueLength = 10_000;
+
     public static WebApplicationBuilder AddStructuredLogging(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -58,6 +61,14 @@ public static partial class StructuredLogging
             }
 
             options.FormatterName = format == LogFormat.Text ? TextFormatter : JsonFormatter;
+
+            // Lines are written to stdout by a background thread from a bounded queue. When
+            // whatever reads stdout stops (a stalled log collector, a full disk under a
+            // file), the default is for every request to wait at its log line until the
+            // queue has room, which freezes the service. Lines are dropped instead, and the
+            // console logger says how many once stdout moves again.
+            options.QueueFullMode = ConsoleLoggerQueueFullMode.DropWrite;
+            options.MaxQueueLength = LogQueueLength;
         });
         return builder;
     }

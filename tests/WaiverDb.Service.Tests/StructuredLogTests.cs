@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using WaiverDb.Service.Hosting;
 using WaiverDb.Service.Tests.Infrastructure;
 
 namespace WaiverDb.Service.Tests;
@@ -114,6 +115,40 @@ public sealed class StructuredLogTests : IAsyncLifetime
 
         Assert.Equal(2, await service.WaitForExitAsync(StartTimeout));
         Assert.Contains("LOG_FORMAT: 'xml' is not json or text", service.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AStalledStdoutDropsLogLinesInsteadOfStoppingRequests()
+    {
+        await using var service = Start([]);
+        await service.WaitUntilHealthyAsync(StartTimeout);
+        using var client = new HttpClient { BaseAddress = service.BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
+
+        // Nothing reads stdout now: the pipe fills after a few hundred lines, then the
+        // logger's queue after its length. Requests beyond both must still be answered.
+        service.PauseOutput();
+        var requests = StructuredLogging.LogQueueLength + 3_000;
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        await Parallel.ForAsync(0, requests, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancel.Token }, async (_, ct) =>
+        {
+            using var response = await client.GetAsync("/api/v1.0/about", ct);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        });
+
+        // Once stdout moves again the logger says what it dropped, and logs as before.
+        service.ResumeOutput();
+        using (var after = await client.GetAsync("/api/v1.0/about?after=stall"))
+        {
+            Assert.Equal(HttpStatusCode.OK, after.StatusCode);
+        }
+
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!service.Output.Contains("dropped", StringComparison.Ordinal) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Contains("message(s) dropped", service.Output, StringComparison.Ordinal);
     }
 
     private ServiceProcess Start(Dictionary<string, string?> environment)

@@ -23,19 +23,32 @@ public sealed class ServiceProcess : IAsyncDisposable
     private readonly IReadOnlyDictionary<string, string?> _environment;
     private readonly string[] _arguments;
 
+    // Set while stdout is read; reset, the reader stops, as a stalled log collector would.
+    private readonly ManualResetEventSlim _readingOutput = new(initialState: true);
+
     private ServiceProcess(Process process, Uri baseAddress, IReadOnlyDictionary<string, string?> environment, string[] arguments)
     {
         _process = process;
         BaseAddress = baseAddress;
         _environment = environment;
         _arguments = arguments;
-        process.OutputDataReceived += (_, e) => Append(e.Data);
+        process.OutputDataReceived += (_, e) =>
+        {
+            _readingOutput.Wait();
+            Append(e.Data);
+        };
         process.ErrorDataReceived += (_, e) => Append(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
     }
 
     public Uri BaseAddress { get; }
+
+    /// <summary>Stops reading the process's stdout: once the pipe's buffer is full, its writes wait.</summary>
+    public void PauseOutput() => _readingOutput.Reset();
+
+    /// <summary>Reads stdout again after <see cref="PauseOutput"/>.</summary>
+    public void ResumeOutput() => _readingOutput.Set();
 
     /// <summary>Everything the process wrote to stdout and stderr so far.</summary>
     public string Output
@@ -150,6 +163,7 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        ResumeOutput();
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);
@@ -157,6 +171,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
 
         _process.Dispose();
+        _readingOutput.Dispose();
     }
 
     private void Append(string? line)
