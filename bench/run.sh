@@ -24,8 +24,6 @@ CONNECTIONS="${BENCH_CONNECTIONS:-8}"
 POOL_SIZE="${BENCH_POOL_SIZE:-$(nproc)}"
 # The service's default, which the sweep compares with.
 DEFAULT_POOL_SIZE=20
-SWEEP_POOLS="$POOL_SIZE"
-[[ "$POOL_SIZE" == "$DEFAULT_POOL_SIZE" ]] || SWEEP_POOLS+=" $DEFAULT_POOL_SIZE"
 SWEEP_VARIANTS="pool$POOL_SIZE"
 [[ "$POOL_SIZE" == "$DEFAULT_POOL_SIZE" ]] || SWEEP_VARIANTS+=" pool$DEFAULT_POOL_SIZE"
 SWEEP_VARIANTS+=" pool$POOL_SIZE-servergc"
@@ -128,7 +126,7 @@ build_service() {
     dotnet publish "$ROOT/service/WaiverDb.Service.csproj" -c Release -o "$WORK/publish" \
         -p:UseAppHost=false >"$WORK/publish.log" 2>&1 || { tail -n 30 "$WORK/publish.log" >&2; die "publish failed"; }
     local pool
-    for pool in $SWEEP_POOLS; do
+    for pool in "$POOL_SIZE" "$DEFAULT_POOL_SIZE"; do
         cat >"$WORK/settings-pool$pool.json" <<EOF
 {
   "DEVELOPMENT": true,

@@ -36,9 +36,10 @@ public sealed class SoakTests(RabbitMqBroker broker, ITestOutputHelper output)
         {
             await Task.Delay(sampleEvery);
             var (rss, handles) = environment.ProcessFigures();
-            var sample = (clock.Elapsed.TotalMinutes, rss, await environment.ManagedHeapAsync(), handles, await environment.OutboxBacklogAsync(), statuses.Values.Sum());
+            (double Minutes, long RssKib, long? HeapBytes, int Handles, long? Backlog, int Requests) sample =
+                (clock.Elapsed.TotalMinutes, rss, await environment.ManagedHeapAsync(), handles, await environment.OutboxBacklogAsync(), statuses.Values.Sum());
             samples.Add(sample);
-            output.WriteLine($"{sample.TotalMinutes:F1} min: RSS {rss / 1024} MiB, managed heap {sample.Item3 / 1048576} MiB, {handles} handles, backlog {sample.Item5}, {sample.Item6} requests");
+            output.WriteLine($"{sample.Minutes:F1} min: RSS {rss / 1024} MiB, managed heap {sample.HeapBytes / 1048576} MiB, {handles} handles, backlog {sample.Backlog}, {sample.Requests} requests");
         }
 
         await stop.CancelAsync();
