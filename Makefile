@@ -18,7 +18,7 @@ RELIABILITY_SECONDS ?= 300
 SOAK_SECONDS ?= 3600
 RELIABILITY_REPORT := $(CURDIR)/docs/reliability.md
 
-.PHONY: help build run test screenshots bench reliability soak migrate db-start db-stop clean
+.PHONY: help build run test screenshots bench bench-micro reliability soak migrate db-start db-stop clean
 
 help: ## List the targets
 	@echo "WaiverDB: make TARGET"
@@ -53,8 +53,11 @@ screenshots: ## Retake the README's screenshots of the web pages into docs/ (run
 	@scripts/install-test-deps.sh
 	WAIVERDB_UPDATE_SCREENSHOTS=1 dotnet test tests/WaiverDb.Web.Tests -c $(CONFIGURATION) --filter "FullyQualifiedName~BrowseTests|FullyQualifiedName~WaiverFormTests"
 
-bench: ## Benchmark 10k and 1M waivers with wrk and pgbench; writes docs/benchmarks.md (~10 min)
+bench: ## Benchmark 10k and 1M waivers with wrk and pgbench; writes docs/benchmarks.md (~25 min)
 	bench/run.sh
+
+bench-micro: ## The service's CPU per request outside the database (BenchmarkDotNet); writes docs/benchmarks-micro.md (~3 min)
+	bench/micro/run.sh
 
 # The fault run also runs in `make test`, for 30 seconds, without writing the report.
 reliability: ## Faults under load for RELIABILITY_SECONDS (300); figures in docs/reliability.md

@@ -13,13 +13,21 @@ namespace WaiverDb.Service.Validation;
 public sealed class JsonFields
 {
     private readonly JsonElement _object;
-    private readonly JsonNode[] _prefix;
+    private readonly string? _list;
+    private readonly int? _index;
 
-    public JsonFields(JsonElement value, List<ValidationErrorItem> errors, params JsonNode[] prefix)
+    /// <summary>
+    /// The fields of <paramref name="value"/>, found at <paramref name="list"/>[<paramref name="index"/>]
+    /// of the body (either may be absent: <c>[3]</c> for the fourth waiver of a list, nothing
+    /// for the body itself). The location is kept as given and made into JSON only for an
+    /// error: Greenwave's bodies hold hundreds of filters, nearly always valid.
+    /// </summary>
+    public JsonFields(JsonElement value, List<ValidationErrorItem> errors, string? list = null, int? index = null)
     {
         _object = value;
         Errors = errors;
-        _prefix = prefix;
+        _list = list;
+        _index = index;
         IsObject = value.ValueKind == JsonValueKind.Object;
         if (!IsObject)
         {
@@ -32,7 +40,13 @@ public sealed class JsonFields
     public List<ValidationErrorItem> Errors { get; }
 
     /// <summary>The location prefix of this object, e.g. <c>[0]</c> for the first waiver of a list.</summary>
-    public JsonNode[] Prefix => [.. _prefix.Select(p => p.DeepClone())];
+    public JsonNode[] Prefix => (_list, _index) switch
+    {
+        (null, null) => [],
+        (null, { } i) => [JsonValue.Create(i)],
+        ({ } list, null) => [JsonValue.Create(list)],
+        ({ } list, { } i) => [JsonValue.Create(list), JsonValue.Create(i)],
+    };
 
     public string? String(string name)
     {
@@ -145,17 +159,34 @@ public sealed class JsonFields
     }
 
     /// <summary>Refuses keys that are not in <paramref name="known"/>: a mistyped filter key must not widen a query.</summary>
-    public void ForbidUnknown(IReadOnlySet<string> known)
+    public void ForbidUnknown(string[] known)
     {
+        ArgumentNullException.ThrowIfNull(known);
         if (!IsObject)
         {
             return;
         }
 
-        foreach (var property in _object.EnumerateObject().Where(p => !known.Contains(p.Name)))
+        foreach (var property in _object.EnumerateObject())
         {
-            Error(property.Name, "Extra inputs are not permitted", "extra_forbidden");
+            if (!IsKnown(property, known))
+            {
+                Error(property.Name, "Extra inputs are not permitted", "extra_forbidden");
+            }
         }
+    }
+
+    private static bool IsKnown(JsonProperty property, string[] known)
+    {
+        foreach (var name in known)
+        {
+            if (property.NameEquals(name))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     public void Error(string name, string message, string type) =>
@@ -166,7 +197,6 @@ public sealed class JsonFields
         value = default;
         return IsObject && _object.TryGetProperty(name, out value) && value.ValueKind != JsonValueKind.Null;
     }
-
 
     private static bool? ParseBool(string? text) => text?.Trim().ToLowerInvariant() switch
     {

@@ -15,7 +15,7 @@ namespace WaiverDb.Service.Waivers;
 /// </summary>
 public static class WaiverRequests
 {
-    private static readonly HashSet<string> FilterKeys =
+    private static readonly string[] FilterKeys =
         ["subject_type", "subject_identifier", "testcase", "scenario", "product_version", "username", "proxied_by", "since"];
 
     /// <summary>The body of <c>POST /waivers/</c>: one object, or a list of them.</summary>
@@ -35,7 +35,7 @@ public static class WaiverRequests
             }
 
             var items = body.EnumerateArray()
-                .Select((item, i) => ReadOne(item, validator, errors, JsonValue.Create(i)))
+                .Select((item, i) => ReadOne(item, validator, errors, i))
                 .ToList();
             return (items, true, errors);
         }
@@ -44,9 +44,9 @@ public static class WaiverRequests
     }
 
     private static CreateWaiverRequest ReadOne(JsonElement item, IValidator<CreateWaiverRequest> validator,
-        List<ValidationErrorItem> errors, params JsonNode[] prefix)
+        List<ValidationErrorItem> errors, int? index = null)
     {
-        var fields = new JsonFields(item, [], prefix);
+        var fields = new JsonFields(item, [], index: index);
         var request = new CreateWaiverRequest
         {
             SubjectType = fields.String("subject_type"),
@@ -70,7 +70,7 @@ public static class WaiverRequests
     {
         ArgumentNullException.ThrowIfNull(validator);
         var fields = new JsonFields(body, []);
-        var filters = fields.List("filters")?.Select((element, i) => ReadFilter(element, fields.Errors, JsonValue.Create("filters"), JsonValue.Create(i))).ToList();
+        var filters = fields.List("filters")?.Select((element, i) => ReadFilter(element, fields.Errors, i)).ToList();
         var request = new FilteredWaiversRequest { Filters = filters, IncludeObsolete = fields.Bool("include_obsolete") };
         var errors = new List<ValidationErrorItem>();
         AddErrors(errors, fields, request, validator);
@@ -85,7 +85,7 @@ public static class WaiverRequests
         var fields = new JsonFields(body, []);
         var results = fields.List("results")?.Select((element, i) =>
         {
-            var result = new JsonFields(element, fields.Errors, JsonValue.Create("results"), JsonValue.Create(i));
+            var result = new JsonFields(element, fields.Errors, "results", i);
             return new SubjectTestcase { Subject = result.StringMap("subject"), Testcase = result.String("testcase") };
         }).ToList();
         var request = new BySubjectsAndTestcasesRequest
@@ -141,9 +141,9 @@ public static class WaiverRequests
         return (filter, page, limit, includeObsolete, errors);
     }
 
-    private static WaiverFilter ReadFilter(JsonElement element, List<ValidationErrorItem> errors, params JsonNode[] prefix)
+    private static WaiverFilter ReadFilter(JsonElement element, List<ValidationErrorItem> errors, int index)
     {
-        var fields = new JsonFields(element, errors, prefix);
+        var fields = new JsonFields(element, errors, "filters", index);
         fields.ForbidUnknown(FilterKeys);
 
         // As upstream, an empty value is no filter on that key.
@@ -195,9 +195,9 @@ public static class WaiverRequests
     private static void AddErrors<T>(List<ValidationErrorItem> errors, JsonFields fields, T request, IValidator<T> validator)
     {
         errors.AddRange(fields.Errors);
-        if (fields.IsObject)
+        if (fields.IsObject && validator.Validate(request) is { IsValid: false } result)
         {
-            AddRuleErrors(errors, fields.Errors, ValidationErrors.From(validator.Validate(request), fields.Prefix));
+            AddRuleErrors(errors, fields.Errors, ValidationErrors.From(result, fields.Prefix));
         }
     }
 

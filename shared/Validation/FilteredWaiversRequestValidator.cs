@@ -23,6 +23,8 @@ public sealed class FilteredWaiversRequestValidator : AbstractValidator<Filtered
             .Must(f => f is null || f.Count <= maxFilters).WithErrorCode("too_long")
             .WithMessage($"List should have at most {maxFilters} items (MAX_FILTERS)")
             .OverridePropertyName("filters");
-        RuleForEach(r => r.Filters).SetValidator(new WaiverFilterValidator()).OverridePropertyName("filters");
+        // Only filters that break a rule go through the filter validator, for its messages.
+        RuleForEach(r => r.Filters).Where(f => !WaiverFilterValidator.PassesAll(f))
+            .SetValidator(new WaiverFilterValidator()).OverridePropertyName("filters");
     }
 }

@@ -18,13 +18,19 @@ public static class RuleExtensions
             .WithErrorCode("string_too_short").WithMessage("String should have at least 1 character");
 
     public static IRuleBuilderOptions<T, string?> MaxChars<T>(this IRuleBuilder<T, string?> rule, int max) =>
-        rule.Must(value => value is null || value.Length <= max)
+        rule.Must(value => FitsChars(value, max))
             .WithErrorCode("string_too_long").WithMessage($"String should have at most {max} characters");
 
     /// <summary>PostgreSQL cannot store NUL in text, so it is refused here rather than failing there.</summary>
     public static IRuleBuilderOptions<T, string?> NoNul<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.Must(value => value is null || !value.Contains('\0', StringComparison.Ordinal))
+        rule.Must(HasNoNul)
             .WithErrorCode("string_nul").WithMessage(NulMessage);
+
+    /// <summary>The check of <see cref="MaxChars"/>: absent, or at most <paramref name="max"/> characters.</summary>
+    public static bool FitsChars(string? value, int max) => value is null || value.Length <= max;
+
+    /// <summary>The check of <see cref="NoNul"/>.</summary>
+    public static bool HasNoNul(string? value) => value is null || !value.Contains('\0', StringComparison.Ordinal);
 
     /// <summary>An optional string: when present it must be non-blank, short enough and free of NUL.</summary>
     public static IRuleBuilderOptions<T, string?> OptionalText<T>(this IRuleBuilder<T, string?> rule, int max) =>

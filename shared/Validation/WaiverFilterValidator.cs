@@ -6,16 +6,47 @@ namespace WaiverDb.Contracts.Validation;
 /// <summary>The rules of the waiver filters of <c>GET /waivers/</c> and <c>+filtered</c>.</summary>
 public sealed class WaiverFilterValidator : AbstractValidator<WaiverFilter>
 {
+    // Each text field's name in the API, its value and its longest length: the rules and
+    // PassesAll are both made from this list, so they cannot disagree.
+    private static readonly (string Name, Func<WaiverFilter, string?> Value, int MaxChars)[] TextFields =
+    [
+        ("subject_type", f => f.SubjectType, FieldLimits.Text),
+        ("subject_identifier", f => f.SubjectIdentifier, FieldLimits.Text),
+        ("testcase", f => f.Testcase, FieldLimits.Text),
+        ("scenario", f => f.Scenario, FieldLimits.Scenario),
+        ("product_version", f => f.ProductVersion, FieldLimits.ProductVersion),
+        ("username", f => f.Username, FieldLimits.Username),
+        ("proxied_by", f => f.ProxiedBy, FieldLimits.ProxiedBy),
+    ];
+
     public WaiverFilterValidator()
     {
-        RuleFor(f => f.SubjectType).MaxChars(FieldLimits.Text).NoNul().OverridePropertyName("subject_type");
-        RuleFor(f => f.SubjectIdentifier).MaxChars(FieldLimits.Text).NoNul().OverridePropertyName("subject_identifier");
-        RuleFor(f => f.Testcase).MaxChars(FieldLimits.Text).NoNul().OverridePropertyName("testcase");
-        RuleFor(f => f.Scenario).MaxChars(FieldLimits.Scenario).NoNul().OverridePropertyName("scenario");
-        RuleFor(f => f.ProductVersion).MaxChars(FieldLimits.ProductVersion).NoNul().OverridePropertyName("product_version");
-        RuleFor(f => f.Username).MaxChars(FieldLimits.Username).NoNul().OverridePropertyName("username");
-        RuleFor(f => f.ProxiedBy).MaxChars(FieldLimits.ProxiedBy).NoNul().OverridePropertyName("proxied_by");
+        foreach (var (name, value, maxChars) in TextFields)
+        {
+            RuleFor(f => value(f)).MaxChars(maxChars).NoNul().OverridePropertyName(name);
+        }
+
         RuleFor(f => f.Since).ValidSince().OverridePropertyName("since");
+    }
+
+    /// <summary>
+    /// Whether every rule holds, checked without the validator's machinery, which costs about
+    /// a microsecond and 1.7 KB a filter (bench/micro): Greenwave sends hundreds of filters a
+    /// call, nearly always valid. Only a filter failing this needs the validator, for its messages.
+    /// </summary>
+    public static bool PassesAll(WaiverFilter filter)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        foreach (var (_, value, maxChars) in TextFields)
+        {
+            var text = value(filter);
+            if (!RuleExtensions.FitsChars(text, maxChars) || !RuleExtensions.HasNoNul(text))
+            {
+                return false;
+            }
+        }
+
+        return SinceRule.IsValid(filter.Since);
     }
 }
 
@@ -23,9 +54,12 @@ public sealed class WaiverFilterValidator : AbstractValidator<WaiverFilter>
 public static class SinceRule
 {
     public static IRuleBuilderOptions<T, string?> ValidSince<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.Must(since => since is null || SinceParser.TryParse(since, out _, out _))
+        rule.Must(IsValid)
             .WithErrorCode("datetime_from_date_parsing")
             .WithMessage((_, since) => SinceParser.TryParse(since!, out SinceRange _, out var bad) ? string.Empty : Message(bad));
+
+    /// <summary>The check of <see cref="ValidSince"/>: absent, or one or two datetimes that parse.</summary>
+    public static bool IsValid(string? since) => since is null || SinceParser.TryParse(since, out _, out _);
 
     public static string Message(string badPart) => $"Invalid isoformat string: '{badPart}'";
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text;
 using System.Text.Json.Nodes;
 using WaiverDb.Service.Tests.Infrastructure;
 
@@ -448,6 +449,57 @@ public sealed class FilteredWaiversTests : ServiceFixture
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
         Assert.StartsWith("The request body is not valid JSON", (string?)(await ReadJsonAsync(response))["message"], StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""{"filters": [{"testcase": "x"}, {"testcase": "a\ud800b"}]}""", "the body.filters[1].testcase")]
+    [InlineData("""{"filters": [{"testcase": "\ud83d\ude00 x"}], "include_obsolete": "\udfff"}""", "the body.include_obsolete")]
+    public async Task AnEscapedLoneSurrogateIsABadRequestNamingWhereItIs(string body, string where)
+    {
+        using var response = await Anonymous.PostAsync(Url, Json(body));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal($"The request body is not valid JSON: {where} holds an escaped lone surrogate (\\ud800-\\udfff), which is not text",
+            (string?)(await ReadJsonAsync(response))["message"]);
+    }
+
+    [Fact]
+    public async Task AnEscapedLoneSurrogateInAKeyIsABadRequest()
+    {
+        using var response = await Anonymous.PostAsync(Url, Json("""{"filters": [{"testcase": "x"}, {"\udc00": "x"}]}"""));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.StartsWith("The request body is not valid JSON: a key of the body holds bytes that are not UTF-8 or an escaped lone surrogate",
+            (string?)(await ReadJsonAsync(response))["message"], StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("a", "")] // U+D800 encoded as if it were a character: not UTF-8
+    [InlineData("a\\n", "")] // the same after an escape
+    [InlineData("", "\\u00e9")] // a byte that starts a character that never comes
+    public async Task BytesThatAreNotUtf8InAStringAreABadRequest(string before, string after)
+    {
+        byte[] invalid = before.Length == 0 ? [0xC3] : [0xED, 0xA0, 0x80];
+        byte[] body = [.. Encoding.UTF8.GetBytes("{\"filters\": [{\"testcase\": \"x\"}, {\"testcase\": \"" + before), .. invalid,
+            .. Encoding.UTF8.GetBytes(after + "\"}]}")];
+        using var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new("application/json");
+
+        using var response = await Anonymous.PostAsync(Url, content);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("The request body is not valid JSON: the body.filters[1].testcase holds bytes that are not UTF-8, which is not text",
+            (string?)(await ReadJsonAsync(response))["message"]);
+    }
+
+    [Fact]
+    public async Task EscapedTextThatIsSoundIsReadAsText()
+    {
+        var waiver = await CreateAsync(WaiverBody(Glibc, "dist.\u00e9\"quoted\""));
+
+        var result = await FilterAsync("""{"filters": [{"testcase": "dist.\u00e9\"quoted\""}]}""");
+
+        Assert.Equal([waiver.Id()], result.DataIds());
     }
 
     private async Task<JsonNode> FilterAsync(string body) => await FilterAsync(JsonNode.Parse(body)!);

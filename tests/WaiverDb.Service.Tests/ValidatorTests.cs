@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using CsCheck;
 using FluentValidation.Results;
 using WaiverDb.Contracts;
 using WaiverDb.Contracts.Validation;
@@ -231,6 +232,34 @@ public sealed class ValidatorTests
 
         var item = Assert.Single(ValidationErrors.From(result));
         AssertJson("""{"loc":["filters",1,"since"],"msg":"Invalid isoformat string: 'x'","type":"datetime_from_date_parsing"}""", item);
+    }
+
+    [Fact]
+    public void PassesAllAgreesWithTheFilterValidator()
+    {
+        // Lengths either side of each column's limit, NUL, and since values that do and do not parse.
+        var text = Gen.Frequency(
+            (3, Gen.Const((string?)null)),
+            (2, Gen.Int[0, 260].Select(n => (string?)new string('x', n))),
+            (1, Gen.OneOf<string?>("a\0", "\0", "", " ")));
+        var since = Gen.OneOf<string?>(null, "2020-01-01", "2020-01-01T10:00:00,2021-01-01", "yesterday", "2020-01-01,", "x,2020-01-01", "");
+        var filter = Gen.Select(text, text, text, text, text, text, text, since, (a, b, c, d, e, f, g, h) => new WaiverFilter
+        {
+            SubjectType = a, SubjectIdentifier = b, Testcase = c, Scenario = d, ProductVersion = e, Username = f, ProxiedBy = g, Since = h,
+        });
+
+        filter.Sample(f => WaiverFilterValidator.PassesAll(f) == Filter.Validate(f).IsValid, iter: 20_000);
+    }
+
+    [Fact]
+    public void OnlyInvalidFiltersAreReportedAmongManyValidOnes()
+    {
+        var filters = Enumerable.Range(0, 200).Select(i => new WaiverFilter { SubjectIdentifier = $"pkg{i}", Testcase = "t" }).ToList();
+        filters[7] = filters[7] with { Since = "nope" };
+        filters[150] = filters[150] with { Scenario = "s\0" };
+
+        Assert.Equal(["filters[150].scenario:string_nul", "filters[7].since:datetime_from_date_parsing"],
+            Failures(Filtered.Validate(new FilteredWaiversRequest { Filters = filters })));
     }
 
     [Fact]
