@@ -65,7 +65,7 @@ Written by \`make bench\` (\`bench/run.sh\`, explained in [bench/README.md](../b
 running it again rewrites this file. Do not edit it by hand.
 
 - **Date**: $STARTED
-- **Command**: \`make bench\` (BENCH_DURATION=$DURATION, BENCH_CONNECTIONS=$CONNECTIONS, BENCH_POOL_SIZE=$POOL_SIZE)
+- **Command**: \`make bench\` (BENCH_ROUNDS=${ROUNDS:-1}, BENCH_DURATION=$DURATION, BENCH_CONNECTIONS=$CONNECTIONS, BENCH_POOL_SIZE=$POOL_SIZE)
 - **Machine**: $(nproc) CPUs ($cpu_model), $ram RAM, $os, Linux $(uname -r)
 - **Software**: .NET $(dotnet --version 2>/dev/null), PostgreSQL $PG_VERSION, $(wrk --version 2>&1 | head -1 | awk '{ print $1, $2 }'), pgbench
 - **Load average** (1, 5, 15 min) before: $LOAD_BEFORE; after: $LOAD_AFTER. The machine is
@@ -79,14 +79,18 @@ updates), three of 300 shared test cases per subject, 3–4 waivers per (subject
 case) so that most are obsolete, 2,000 users, 12 product versions, 10% with a scenario,
 a third proxied by Bodhi, timestamps over five years. The Release build of the service
 runs on 127.0.0.1 (dummy authentication, messaging off, \`DATABASE_POOL_SIZE\` $POOL_SIZE:
-the CPUs the database has here), runs every scenario for ${SERVICE_WARMUP} s once started
-(not counted: it is still compiling its hot paths), and wrk drives it for
-$DURATION s per scenario (after a ${WARMUP} s warm-up run that is not counted) with
-$THREADS threads and $CONNECTIONS keep-alive connections, each request with random
-subjects (\`bench/wrk/*.lua\`). The **floor** is pgbench running
-the service's own statement (extracted from \`WaiverStore.cs\`, turned into a pgbench
-script by \`bench/pgbench/*.sed\`) with the same random choices, $CONNECTIONS clients,
-prepared, for $DURATION s. wrk, pgbench, PostgreSQL and the service share the same
+the CPUs the database has here), one process per size, all started before the first
+run; each runs every read scenario for ${SERVICE_WARMUP} s once started (not counted: it is
+still compiling its hot paths). Then, scenario by scenario, wrk drives each size in turn
+for $DURATION s (after a ${WARMUP} s warm-up run that is not counted) with $THREADS threads and
+$CONNECTIONS keep-alive connections, each request with random subjects (\`bench/wrk/*.lua\`),
+followed by the **floor**: pgbench running the service's own statement (extracted from
+\`WaiverStore.cs\`, turned into a pgbench script by \`bench/pgbench/*.sed\`) with the same
+random choices, $CONNECTIONS clients, prepared, for $DURATION s. This is done ${ROUNDS:-1} times, the
+sizes alternating, and each figure below is the median of its rounds (errors and
+failures are their sum, the peak RSS the largest): this machine's speed drifts by 20–30%
+over minutes, which sizes measured one after the other would take for a difference
+between them. wrk, pgbench, PostgreSQL and the services share the same
 $(nproc) CPUs. Latencies in ms; RSS is the service's peak (VmHWM) since its start;
 service CPU is the CPU time the service process used during the run divided by its
 requests, which other load on the machine changes far less than throughput.
@@ -167,6 +171,12 @@ if [[ -n "${SWEEP_CONNECTIONS:-}" ]]; then
         done
     done
     echo
+fi
+
+# The services' slowest requests against the machine's and PostgreSQL's slow moments.
+WORK_DIR="$(dirname "$RESULTS")"
+if [[ -f "$RESULTS/stalls" ]]; then
+    python3 "$(dirname "$0")/stalls.py" "$RESULTS" "$WORK_DIR/postgresql.log" "$WORK_DIR"/service-*.log
 fi
 
 echo "## Start-up"

@@ -8,7 +8,7 @@
 # into pgbench scripts), then writes the report with the machine, the plans and the
 # targets met or missed.
 #
-# Environment: BENCH_SIZES ("10000 1000000"), BENCH_DURATION (seconds per run, 15),
+# Environment: BENCH_SIZES ("10000 1000000"), BENCH_ROUNDS (3), BENCH_DURATION (seconds per run, 10),
 # BENCH_CONNECTIONS (8), BENCH_POOL_SIZE (the service's DATABASE_POOL_SIZE: the CPUs
 # the database has, here `nproc`), BENCH_SWEEP_CONNECTIONS ("1 2 4 8 16"),
 # BENCH_SWEEP_DURATION (10), BENCH_REPORT (docs/benchmarks.md).
@@ -17,7 +17,11 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
 BENCH="$ROOT/bench"
 SIZES="${BENCH_SIZES:-10000 1000000}"
-DURATION="${BENCH_DURATION:-15}"
+DURATION="${BENCH_DURATION:-10}"
+# Each scenario runs this many times at every size in turn, and the median of each figure
+# is kept: this shared machine's speed drifts by 20-30% over minutes, which would pass for
+# a difference between sizes measured one after the other.
+ROUNDS="${BENCH_ROUNDS:-3}"
 CONNECTIONS="${BENCH_CONNECTIONS:-8}"
 # PostgreSQL runs on this machine's CPUs, so it can run this many queries at once; more
 # connections only make them take turns in the kernel's scheduler (see bench/analysis.md).
@@ -53,6 +57,7 @@ ensure_tools() {
     command -v wrk >/dev/null || missing+=(wrk)
     command -v pgbench >/dev/null || missing+=(postgresql-client)
     command -v curl >/dev/null || missing+=(curl)
+    command -v python3 >/dev/null || missing+=(python3)
     if (( ${#missing[@]} > 0 )); then
         say "installing ${missing[*]} from Debian"
         local sudo=()
@@ -74,12 +79,18 @@ free_port() {
 }
 
 SERVICE_PID=""
+STARTED_PIDS=()
+STALLWATCH_PID=""
 # Extra environment for the service (the sweep's garbage collector choice).
 SERVICE_ENV=()
 cleanup() {
-    if [[ -n "$SERVICE_PID" ]] && kill -0 "$SERVICE_PID" 2>/dev/null; then
-        kill "$SERVICE_PID" && wait "$SERVICE_PID" 2>/dev/null || true
-    fi
+    local pid
+    [[ -z "$STALLWATCH_PID" ]] || kill "$STALLWATCH_PID" 2>/dev/null || true
+    for pid in "${STARTED_PIDS[@]}"; do
+        if kill -0 "$pid" 2>/dev/null; then
+            kill "$pid" && wait "$pid" 2>/dev/null || true
+        fi
+    done
     if [[ -f "$WORK/data/postmaster.pid" ]]; then
         as_pg "$PG_BIN/pg_ctl" stop -w -m fast -D "$WORK/data" >/dev/null 2>&1 || true
     fi
@@ -106,6 +117,9 @@ max_connections = 100
 # the WAL. At 1,000,000 waivers that is about one full page per insert (6.8 KB of WAL per
 # insert against 1.8 KB at 10,000); lz4 halves it. See bench/analysis.md.
 wal_compression = lz4
+# For the report's stalls: which statements were slow, and whether one waited for a lock.
+log_min_duration_statement = 250
+log_lock_waits = on
 EOF
     as_pg "$PG_BIN/pg_ctl" start -w -t 60 -D "$WORK/data" -l "$WORK/postgresql.log" >/dev/null \
         || { tail -n 20 "$WORK/postgresql.log" >&2; die "PostgreSQL did not start"; }
@@ -157,6 +171,7 @@ start_service() {
         WAIVERDB_LISTEN="http://127.0.0.1:$SVC_PORT" DOTNET_NOLOGO=1 \
         dotnet "$publish/WaiverDb.Service.dll" >"$log" 2>&1 &
     SERVICE_PID=$!
+    STARTED_PIDS+=("$SERVICE_PID")
     for _ in $(seq 1 3000); do
         code="$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$SVC_PORT/healthcheck" || true)"
         if [[ "$code" == 200 ]]; then
@@ -276,6 +291,26 @@ pgbench_run() {
         END { printf "%s %.2f %.2f %d\n", tps, v[int(NR * 0.50) + 1] / 1000, v[int(NR * 0.99) + 1] / 1000, failed }'
 }
 
+# $1-1 ... $1-$ROUNDS hold one line of figures each; $1 gets the median of each column,
+# except the 4th (errors, failures), which is summed, and the 6th (peak RSS), the largest.
+median_of_rounds() {
+    local base="$1" round
+    for round in $(seq 1 "$ROUNDS"); do cat "$base-$round"; done | awk -v n="$ROUNDS" '
+        { for (i = 1; i <= NF; i++) v[i, NR] = $i; if (NF > cols) cols = NF }
+        END {
+            for (i = 1; i <= cols; i++) {
+                for (r = 1; r <= n; r++) a[r] = v[i, r] + 0
+                for (r = 2; r <= n; r++) { x = a[r]; for (j = r - 1; j >= 1 && a[j] > x; j--) a[j + 1] = a[j]; a[j + 1] = x }
+                if (i == 4) { m = 0; for (r = 1; r <= n; r++) m += a[r] }
+                else if (i == 6) m = a[n]
+                else m = (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+                # as wrk_run and pgbench_run write them: rate, p50, p99, count, CPU ms, MB
+                fmt = (i == 1 || i == 6) ? "%.0f" : (i == 4 ? "%d" : "%.2f")
+                printf fmt "%s", m, (i < cols ? " " : "\n")
+            }
+        }' >"$base"
+}
+
 explain() {
     local scenario="$1" db="$2" vars=(-v s0=50001 -v p=2 -v k=1)
     {
@@ -348,39 +383,65 @@ main() {
     ensure_tools
     trap cleanup EXIT
     start_postgres
+    # The machine's own stalls, for the report to set against the service's slowest requests.
+    local watch=(python3 "$BENCH/stallwatch.py" 100)
+    is_root && watch=(chrt -f 10 "${watch[@]}")
+    "${watch[@]}" >"$WORK/results/stalls" 2>"$WORK/stallwatch.log" &
+    STALLWATCH_PID=$!
     build_service
 
-    local size db subjects scenario r
+    local size db subjects scenario r round
+    declare -A pid_of port_of
+    for size in $SIZES; do
+        seed "waivers_$size" "$size"
+    done
+    # One service per size, all up at once, so that each scenario can alternate sizes.
     for size in $SIZES; do
         db="waivers_$size"
         subjects=$((size / 10))
-        seed "$db" "$size"
         start_service "$WORK/publish-r2r" "$db" "$WORK/service-$size.log" "$WORK/results/startup-r2r-$size"
+        pid_of[$size]="$SERVICE_PID" port_of[$size]="$SVC_PORT"
         # Reads only: writes here would grow the small data set before its reads are measured.
         for scenario in $SCENARIOS; do
             [[ "$scenario" == create ]] && continue
             RUN_DURATION="$SERVICE_WARMUP" wrk_run "$scenario" "$subjects" "$WORK/results/warmup-$scenario-$size" >/dev/null
         done
-        for scenario in $SCENARIOS; do
-            say "$size waivers, $scenario: wrk"
-            r="$(wrk_run "$scenario" "$subjects" "$WORK/results/wrk-$scenario-$size")"
-            echo "$r $(peak_rss_mb)" >"$WORK/results/wrk-$scenario-$size"
-            say "  $r (requests/s p50 p99 errors CPU-ms/request), peak RSS $(peak_rss_mb) MB"
-            say "$size waivers, $scenario: pgbench"
-            r="$(pgbench_run "$scenario" "$db" "$subjects" "$WORK/results/pgbench-$scenario-$size")"
-            echo "$r" >"$WORK/results/pgbench-$scenario-$size"
-            say "  $r (transactions/s p50 p99 failures)"
+    done
+    for scenario in $SCENARIOS; do
+        for round in $(seq 1 "$ROUNDS"); do
+            for size in $SIZES; do
+                db="waivers_$size"
+                subjects=$((size / 10))
+                SERVICE_PID="${pid_of[$size]}" SVC_PORT="${port_of[$size]}"
+                say "$size waivers, $scenario, round $round: wrk"
+                r="$(wrk_run "$scenario" "$subjects" "$WORK/results/wrk-$scenario-$size-$round")"
+                echo "$r $(peak_rss_mb)" >"$WORK/results/wrk-$scenario-$size-$round"
+                say "  $r (requests/s p50 p99 errors CPU-ms/request), peak RSS $(peak_rss_mb) MB"
+                say "$size waivers, $scenario, round $round: pgbench"
+                r="$(pgbench_run "$scenario" "$db" "$subjects" "$WORK/results/pgbench-$scenario-$size-$round")"
+                echo "$r" >"$WORK/results/pgbench-$scenario-$size-$round"
+                say "  $r (transactions/s p50 p99 failures)"
+            done
         done
+        for size in $SIZES; do
+            median_of_rounds "$WORK/results/wrk-$scenario-$size"
+            median_of_rounds "$WORK/results/pgbench-$scenario-$size"
+        done
+    done
+    for size in $SIZES; do
+        SERVICE_PID="${pid_of[$size]}"
         stop_service
+    done
+    for size in $SIZES; do
+        db="waivers_$size"
         start_service "$WORK/publish" "$db" "$WORK/service-plain-$size.log" "$WORK/results/startup-$size"
         stop_service
-        if [[ "$size" == "${SIZES##* }" ]]; then
-            for scenario in $SCENARIOS; do
-                explain "$scenario" "$db" >"$WORK/results/plan-$scenario"
-            done
-            write_check "$db" >"$WORK/results/write-check"
-        fi
     done
+    db="waivers_${SIZES##* }"
+    for scenario in $SCENARIOS; do
+        explain "$scenario" "$db" >"$WORK/results/plan-$scenario"
+    done
+    write_check "$db" >"$WORK/results/write-check"
 
     sweep "waivers_${SIZES##* }" $((${SIZES##* } / 10))
 
@@ -391,6 +452,7 @@ LOAD_AFTER='$(uptime | sed 's/.*load average: //')'
 SIZES='$SIZES'
 SCENARIOS='$SCENARIOS'
 DURATION='$DURATION'
+ROUNDS='$ROUNDS'
 CONNECTIONS='$CONNECTIONS'
 POOL_SIZE='$POOL_SIZE'
 DEFAULT_POOL_SIZE='$DEFAULT_POOL_SIZE'
