@@ -66,8 +66,9 @@ def tcp_during(began, ended):
 print("## Stalls")
 print()
 longest = max((e - b for b, e in machine), default=0) * 1000
-print(f"The machine itself stopped running programs {len(machine)} times for 100 ms or more "
-      f"(longest {longest:.0f} ms): `bench/stallwatch.py`, at real-time priority, woke up that late. "
+print(f"The machine itself stopped running programs {len(machine)} times for 100 ms or more"
+      + (f" (longest {longest:.0f} ms)" if machine else "")
+      + ": `bench/stallwatch.py`, at real-time priority, woke up that late. "
       f"PostgreSQL logged {len(statements)} statements of 250 ms or more. The kernel counted "
       f"{sum(t[2] for t in tcp if t[1] == 'TCPTimeouts')} TCP retransmission timeouts and "
       f"{sum(t[2] for t in tcp if t[1] == 'TCPSynRetrans')} retransmitted connection requests, all on loopback. "
