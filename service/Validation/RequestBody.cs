@@ -88,6 +88,8 @@ public static class RequestBody
         }
     }
 
+    // A value and a key are read by different calls, hence two methods: one taking a
+    // delegate would allocate a closure for every key of the body.
     private static bool IsSoundValue(JsonElement text)
     {
         var raw = JsonMarshal.GetRawUtf8Value(text);
