@@ -88,11 +88,18 @@ public static class RequestBody
         }
     }
 
-    // A value and a key are read by different calls, hence two methods: one taking a
-    // delegate would allocate a closure for every key of the body.
-    private static bool IsSoundValue(JsonElement text)
+    private static bool IsSoundValue(JsonElement text) =>
+        IsSoundText(JsonMarshal.GetRawUtf8Value(text), text, static t => t.GetString());
+
+    private static bool IsSoundName(JsonProperty property) =>
+        IsSoundText(JsonMarshal.GetRawUtf8PropertyName(property), property, static p => p.Name);
+
+    /// <summary>
+    /// Whether <paramref name="raw"/>, a string's or key's JSON text, is readable: as bytes when
+    /// it holds no escape, else by <paramref name="read"/> (static, so no closure is made per key).
+    /// </summary>
+    private static bool IsSoundText<T>(ReadOnlySpan<byte> raw, T source, Func<T, string?> read)
     {
-        var raw = JsonMarshal.GetRawUtf8Value(text);
         if (!raw.Contains((byte)'\\'))
         {
             return Utf8.IsValid(raw);
@@ -100,26 +107,7 @@ public static class RequestBody
 
         try
         {
-            _ = text.GetString();
-            return true;
-        }
-        catch (InvalidOperationException)
-        {
-            return false;
-        }
-    }
-
-    private static bool IsSoundName(JsonProperty property)
-    {
-        var raw = JsonMarshal.GetRawUtf8PropertyName(property);
-        if (!raw.Contains((byte)'\\'))
-        {
-            return Utf8.IsValid(raw);
-        }
-
-        try
-        {
-            _ = property.Name;
+            _ = read(source);
             return true;
         }
         catch (InvalidOperationException)
